@@ -1,0 +1,30 @@
+"""The alert record published on ``seizure-alerts`` when a province crosses a threshold."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from schemas.common import EventKind, WireModel
+
+Severity = Literal["info", "warning", "critical"]
+WindowName = Literal["all", "1d", "30d", "month", "event"]
+"""``all`` = all-time, ``1d`` daily tumbling, ``30d`` hopping by day, ``month`` calendar month,
+``event`` = a single event on its own (a very large seizure)."""
+
+
+class Alert(WireModel):
+    alert_id: str = Field(description="deterministic: rule, province and window start")
+    rule: str
+    severity: Severity
+    province: str
+    metric: str
+    kind: EventKind
+    window: WindowName
+    window_start: dt.date | None = None
+    window_end: dt.date | None = None
+    value: float
+    threshold: float
+    event_ids: list[str] = Field(default_factory=list, description="events that contributed to the value")
+    fired_at: dt.datetime

@@ -1,0 +1,1 @@
+"""One module per ``seizurewatch`` subcommand; each exposes ``register(subparsers)``."""

@@ -1,0 +1,186 @@
+"""Dates and periods in Vietnamese reports, resolved against the publication date.
+
+Day dates: "Chiều (14/4)", "ngày 3-4-2013", "13.4.2023", "ngày 10-4", "mùng 4 Tết" (lunar
+dates are left undated: converting needs a lunar calendar and a wrong date is worse than
+none). Periods: "năm 2021", "giai đoạn 2019 – 2021", "(2009-2019)", "6 tháng đầu năm",
+"từ đầu năm đến nay", "từ năm 2011 đến nay", "quý 2 và 3 năm 2020", "tính từ ngày 2/2 đến nay",
+"đến hết ngày 15-6". A period's presence also marks a statement as an aggregate.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_DAY = r"(?P<d>[0-3]?\d)"
+_MON = r"(?P<m>1[0-2]|0?[1-9])"
+DAY_DATE_RE = re.compile(
+    r"(?<![\d.,/-])" + _DAY + r"\s?(?P<sep>[/.-])\s?" + _MON + r"(?:(?P=sep)(?P<y>(?:19|20)\d{2}))?(?![\d]|[.,]\d)"
+)
+_DATE_CONTEXT = re.compile(
+    r"(?:ngày|hôm|sáng|trưa|chiều|tối|đêm|rạng sáng|khuya|giờ|\dh|\dh\d\d|phút|lúc|\(|vào|từ|đến|hết|nay)\s*(?:\(|ngày\s*)?$"
+)
+YEAR = r"(?P<y{n}>(?:19|20)\d{{2}})"
+_NOT_PERIOD_BEFORE = re.compile(r"(?:sinh|sn|cùng kỳ|so với|luật[^.;]{0,60}|kế hoạch[^.;]{0,30}|nghị định[^.;]{0,30}|"
+                                r"tết[^.;]{0,20}|quyết định[^.;]{0,30}|trước|kể từ khi|từ khi)\s*(?:năm\s*)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    start: int
+    end: int
+    value: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodMention:
+    start: int
+    end: int
+    period_start: dt.date | None
+    period_end: dt.date | None
+
+
+def _year_for(day: int, month: int, published: dt.date | None) -> int | None:
+    """Year of a day/month without year: the publication year, or the one before if that lies ahead."""
+    if published is None:
+        return None
+    year = published.year
+    try:
+        if dt.date(year, month, day) > published + dt.timedelta(days=1):
+            year -= 1
+    except ValueError:
+        return None
+    return year
+
+
+def find_dates(lower: str, published: dt.date | None, start: int = 0, end: int | None = None) -> list[DateMention]:
+    """Day dates in ``lower[start:end]`` with a date context word before them (not "1/2 số vụ")."""
+    out = []
+    for m in DAY_DATE_RE.finditer(lower, start, len(lower) if end is None else end):
+        before = lower[max(0, m.start() - 14):m.start()]
+        if not m.group("y") and not _DATE_CONTEXT.search(before):
+            continue
+        day, month = int(m.group("d")), int(m.group("m"))
+        year = int(m.group("y")) if m.group("y") else _year_for(day, month, published)
+        if year is None:
+            continue
+        try:
+            out.append(DateMention(m.start(), m.end(), dt.date(year, month, day)))
+        except ValueError:
+            continue
+    return out
+
+
+def _y(m: re.Match[str], name: str) -> int:
+    return int(m.group(name))
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+_PERIOD_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?<!\d)\(?" + YEAR.format(n=1) + r"\s*[-–—]\s*(?:năm\s*)?"
+                + YEAR.format(n=2) + r"\)?"), "range"),
+    (re.compile(r"từ (?:đầu )?năm " + YEAR.format(n=1) + r" (?:đến|tới) nay"), "since_year"),
+    (re.compile(r"(?:quý|qúy) (?P<qa>[1-4]|i{1,3}|iv)(?: và (?:quý )?(?P<qb>[1-4]|i{1,3}|iv))?\s*"
+                r"(?:năm )?" + YEAR.format(n=1)), "quarter"),
+    (re.compile(r"(?<!\w)(?P<n>\d{1,2}|sáu|chín|ba|bốn|năm|hai|mười) tháng (?:đầu năm(?: " + YEAR.format(n=1) + ")?|(?:đầu )?(?:năm )?"
+                + YEAR.format(n=1).replace("y1", "y2") + ")"), "months"),
+    (re.compile(r"nửa đầu năm(?: " + YEAR.format(n=1) + ")?"), "half"),
+    (re.compile(r"(?:từ|kể từ|tính từ) đầu năm(?: " + YEAR.format(n=1) + r")?(?: (?:đến|tới) nay)?"), "ytd"),
+    (re.compile(r"từ ngày " + _DAY + r"\s?[/.-]\s?" + _MON + r"(?:[/.-](?P<y1>(?:19|20)\d{2}))? (?:đến|tới) nay"), "since_day"),
+    (re.compile(r"tháng " + _MON + r"\s?[/.-]\s?" + YEAR.format(n=1)), "month"),
+    (re.compile(r"năm " + YEAR.format(n=1)), "year"),
+    (re.compile(r"(?:từ trước đến nay|đến nay|thời gian qua|những năm qua|nhiều năm qua|năm qua)"), "open"),
+]
+_PERIOD_END_RE = re.compile(r"(?:đến hết|tính đến|đến) (?:ngày )?" + _DAY + r"\s?[/.-]\s?" + _MON
+                            + r"(?:[/.-](?P<y1>(?:19|20)\d{2}))?")
+_WORD_MONTHS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "chín": 9, "mười": 10}
+
+
+_PERIOD_GATE = re.compile(r"(?:19|20)\d\d|nay|năm|quý|qua|đến")
+"""Every period rule needs one of these: sentences without them skip the ten period scans."""
+
+
+def find_periods(lower: str, published: dt.date | None, start: int = 0, end: int | None = None) -> list[PeriodMention]:
+    """Period expressions in ``lower[start:end]``, most specific first at each position."""
+    stop = len(lower) if end is None else end
+    if not _PERIOD_GATE.search(lower, start, stop):
+        return []
+    found: list[PeriodMention] = []
+    taken: list[tuple[int, int]] = []
+    for rx, rule in _PERIOD_RULES:
+        for m in rx.finditer(lower, start, stop):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            if _NOT_PERIOD_BEFORE.search(lower[max(0, m.start() - 70):m.start()]):
+                continue
+            bounds = _bounds(rule, m, published)
+            if bounds is None:
+                continue
+            found.append(PeriodMention(m.start(), m.end(), *bounds))
+            taken.append((m.start(), m.end()))
+    for m in _PERIOD_END_RE.finditer(lower, start, stop):  # "đến hết ngày 15-6" refines an end
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        day, month = int(m.group("d")), int(m.group("m"))
+        year = int(m.group("y1")) if m.group("y1") else _year_for(day, month, published)
+        if year is None:
+            continue
+        try:
+            found.append(PeriodMention(m.start(), m.end(), None, dt.date(year, month, day)))
+        except ValueError:
+            pass
+    return sorted(found, key=lambda p: p.start)
+
+
+def _bounds(rule: str, m: re.Match[str], published: dt.date | None) -> tuple[dt.date | None, dt.date | None] | None:
+    pub_year = published.year if published else None
+    clamp = (lambda d: min(d, published) if published else d)
+    if rule == "range":
+        a, b = _y(m, "y1"), _y(m, "y2")
+        if not a <= b or b - a > 30:
+            return None
+        return dt.date(a, 1, 1), clamp(dt.date(b, 12, 31))
+    if rule == "since_year":
+        return dt.date(_y(m, "y1"), 1, 1), published
+    if rule == "quarter":
+        year = _y(m, "y1")
+        roman = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+        qa = int(roman.get(m.group("qa"), m.group("qa")))
+        qb = int(roman.get(m.group("qb"), m.group("qb"))) if m.group("qb") else qa
+        return dt.date(year, 3 * qa - 2, 1), _month_end(year, 3 * qb)
+    if rule == "months":
+        raw = m.group("n")
+        n = int(raw) if raw.isdigit() else _WORD_MONTHS.get(raw, 0)
+        written = m.group("y1") or m.group("y2")
+        year = int(written) if written else pub_year
+        if not 1 <= n <= 12 or year is None:
+            return None
+        return dt.date(year, 1, 1), _month_end(year, n)
+    if rule == "half":
+        year = int(m.group("y1")) if m.group("y1") else pub_year
+        return (dt.date(year, 1, 1), dt.date(year, 6, 30)) if year else None
+    if rule == "ytd":
+        year = int(m.group("y1")) if m.group("y1") else pub_year
+        return (dt.date(year, 1, 1), published) if year else None
+    if rule == "since_day":
+        day, month = int(m.group("d")), int(m.group("m"))
+        year = int(m.group("y1")) if m.group("y1") else _year_for(day, month, published)
+        if year is None:
+            return None
+        try:
+            return dt.date(year, month, day), published
+        except ValueError:
+            return None
+    if rule == "month":
+        year, month = _y(m, "y1"), int(m.group("m"))
+        return dt.date(year, month, 1), _month_end(year, month)
+    if rule == "year":
+        year = _y(m, "y1")
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if rule == "open":
+        return None, published
+    return None

@@ -1,0 +1,491 @@
+"""From an article to its seizure events: sentences -> statements -> events.
+
+The text is read sentence by sentence. Each sentence with figures belongs either to an
+*incident* (one bust: dates, named suspects, "bắt quả tang") or to an *aggregate* (a
+period or area total: "năm 2021", "giai đoạn 2019 – 2021", several cases). Sentences
+without cues of their own continue the statement before them. Incident sentences are
+pooled per bust (restatements merged, stated totals preferred over their parts);
+aggregate sentences each give a statement (breakdowns and deltas dropped).
+
+Everything here is pure and deterministic; the vocabulary lives in ``lexicon``, the
+figure finders in ``mentions``, dates in ``dates`` and places in ``places``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from schemas.common import Span
+from schemas.events import Seizure, SeizureEvent
+from schemas.items import NewsItem
+from streams.extraction import lexicon as lx
+from streams.extraction.dates import DateMention, PeriodMention, find_dates, find_periods
+from streams.extraction.mentions import Count, DrugIndex, Quantity, SentenceFigures, drugs_in, sentence_figures
+from streams.extraction.normalize import Normalized, normalize
+from streams.extraction.places import PlaceMention, Province, find_places
+
+_ABBREVIATIONS = ("tp", "tx", "tt", "p", "q", "ths", "ts", "bs", "gs", "pgs", "mr", "ms", "st", "no", "đ", "v.v")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)]*\s+|\n+")
+_BUST_CUE = re.compile(r"\b(?:bắt quả tang|bắt khẩn cấp|chặn bắt|phục kích|mật phục|khám xét|dừng (?:xe )?kiểm tra|vây bắt)\b")
+_AGENCY_BEFORE = re.compile(
+    r"(?:công an|biên phòng|bđbp|hải quan|cảnh sát|viện kiểm sát|tòa án|ubnd|ban chỉ đạo|bộ chỉ huy|ban chỉ huy)"
+    r"(?: (?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã))?\s*$"
+)
+_BREAK_INSIDE = re.compile(r"\btrong (?:đó|số (?:đó|này|trên))\b")
+_COUNTRY_WORDS = (("campuchia", "KH"), ("lào", "LA"), ("trung quốc", "CN"), ("myanmar", "MM"), ("thái lan", "TH"))
+
+
+@dataclass(slots=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+    figures: SentenceFigures
+    periods: list[PeriodMention]
+    dates: list[DateMention]
+    places: list[PlaceMention]
+    drug_related: bool
+    new_bust: bool
+    incident_cue: bool
+    aggregate_cue: bool
+    breakdown: bool
+
+
+@dataclass(slots=True)
+class Statement:
+    kind: str
+    sentences: list[Sentence] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    counts: list[Count] = field(default_factory=list)
+    period: PeriodMention | None = None
+    tentative: bool = False
+
+
+def split_sentences(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, paragraph) of each sentence; abbreviations such as "TP." do not end one."""
+    out: list[tuple[int, int, int]] = []
+    paragraph, start = 0, 0
+    for m in _SENTENCE_END.finditer(text):
+        if "\n" not in m.group():
+            word = text[max(start, m.start() - 4):m.start()].split()[-1:] or [""]
+            nxt = text[m.end():m.end() + 1]
+            if word[0].lower().strip("(") in _ABBREVIATIONS or (nxt and not (nxt.isupper() or nxt in "\"“(")):
+                continue
+        if text[start:m.start()].strip():
+            out.append((start, m.end(), paragraph))
+        start = m.end()
+        if "\n" in m.group():
+            paragraph += 1
+    if text[start:].strip():
+        out.append((start, len(text), paragraph))
+    return out
+
+
+def _analyse(norm: Normalized, places: list[PlaceMention], published: dt.date | None) -> list[Sentence]:
+    text, lower = norm.text, norm.lower
+    sentences = []
+    pi = 0
+    for start, end, paragraph in split_sentences(text):
+        figures = sentence_figures(text, lower, start, end)
+        periods = find_periods(lower, published, start, end)
+        dates = [d for d in find_dates(lower, published, start, end)
+                 if not any(p.start <= d.start < p.end for p in periods)]
+        while pi < len(places) and places[pi].start < start:
+            pi += 1
+        sent_places = []
+        j = pi
+        while j < len(places) and places[j].start < end:
+            sent_places.append(places[j])
+            j += 1
+        head = lower[start:min(end, start + 60)]
+        cases = [c for c in figures.counts if c.field == "cases"]
+        closed_periods = [p for p in periods if p.period_start is not None]
+        aggregate_cue = bool(closed_periods) or any(c.value >= 2 for c in cases) or (
+            bool(periods) and bool(cases))
+        incident_cue = bool(dates) or bool(figures.names) or bool(_BUST_CUE.search(lower, start, end))
+        sentences.append(Sentence(
+            start, end, paragraph, figures, periods, dates, sent_places,
+            drug_related=bool(drugs_in(lower, start, end)),
+            new_bust=bool(lx.NEW_BUST_CUE.match(head)),
+            incident_cue=incident_cue, aggregate_cue=aggregate_cue,
+            breakdown=bool(lx.BREAKDOWN_LEAD.match(head)),
+        ))
+    return sentences
+
+
+def _statements(sentences: list[Sentence], lower: str, published: dt.date | None) -> list[Statement]:
+    """Group sentences into incident and aggregate statements (see module docstring)."""
+    out: list[Statement] = []
+    current: Statement | None = None
+    last_period: PeriodMention | None = None
+    drug_paragraphs: dict[int, bool] = {}
+    for s in sentences:
+        drug_paragraphs[s.paragraph] = drug_paragraphs.get(s.paragraph, False) or s.drug_related
+    primary: dict[str, int] = {}  # largest non-prosecution aggregate count per field: later smaller ones by
+    # prosecution verbs ("khởi tố 238 vụ" after "triệt phá 278 vụ") are breakdowns
+    for s in sentences:
+        closed = [p for p in s.periods if p.period_start is not None or p.period_end is not None]
+        has_figures = bool(s.figures.quantities or s.figures.counts)
+        if s.aggregate_cue:
+            kind = "aggregate"
+        elif s.incident_cue or s.new_bust:
+            kind = "incident"
+        else:
+            kind = current.kind if current else "incident"
+        if kind == "incident":
+            if current is None or current.kind != "incident" or s.new_bust:
+                if s.new_bust or has_figures or s.incident_cue:
+                    current = Statement("incident")
+                    out.append(current)
+            elif s.dates and current.quantities and _moves_on(current, s, published):
+                current = Statement("incident", tentative=True)  # a new date may be a new bust
+                out.append(current)
+            if current is not None and current.kind == "incident":
+                current.sentences.append(s)
+                current.quantities.extend(s.figures.quantities)
+                current.counts.extend(s.figures.counts)
+            continue
+        # aggregate
+        if closed:
+            last_period = _best_period(closed, last_period)
+        if s.breakdown or not has_figures:
+            continue  # a period without figures only dates the statements that follow
+        if not (s.drug_related or (drug_paragraphs.get(s.paragraph) and not lx.OTHER_CRIME.search(lower, s.start, s.end))):
+            continue
+        cut = _BREAK_INSIDE.search(lower, s.start, s.end)
+        limit = cut.start() if cut else s.end
+        counts = [c for c in s.figures.counts if c.start < limit and not _is_breakdown(c, primary)]
+        subset = lx.SUBSET_CUE.search(lower, s.start, s.end)
+        if subset:
+            counts = [c for c in counts if not (c.field == "suspects" and c.start > subset.start())]
+        quantities = [q for q in s.figures.quantities if q.start < limit]
+        for c in counts:
+            if not c.prosecution:
+                primary[c.field] = max(primary.get(c.field, 0), c.value)
+        for chunk_counts, chunk_quantities in _chunks(counts, quantities):
+            fields = {c.field for c in chunk_counts}
+            mergeable = (current is not None and current.kind == "aggregate" and current.sentences
+                         and not s.aggregate_cue and not (fields & {c.field for c in current.counts})
+                         and not (chunk_quantities and current.quantities))
+            if not mergeable:
+                current = Statement("aggregate", period=last_period)
+                out.append(current)
+            assert current is not None
+            current.sentences.append(s)
+            current.counts.extend(chunk_counts)
+            current.quantities.extend(chunk_quantities)
+    out = _merge_tentative([st for st in out if st.quantities or st.counts])
+    incidents = sum(1 for st in out if st.kind == "incident" and st.quantities)
+    return [st for st in out if not _is_reference(st, incidents)]
+
+
+def _moves_on(current: Statement, s: Sentence, published: dt.date | None) -> bool:
+    """A sentence dated differently from the bust so far: a new bust, unless the bust so far was
+    the lead's report of the day ("Ngày 7/1, ... cho biết") and the new date is the bust itself."""
+    known = [d.value for st in current.sentences for d in st.dates]
+    if not known:
+        return False
+    first, new = known[0], min(d.value for d in s.dates)
+    if new == first:
+        return False
+    return not (new < first and (published is None or first >= published - dt.timedelta(days=3)))
+
+
+def _merge_tentative(statements: list[Statement]) -> list[Statement]:
+    """A tentatively split bust with no drug figure of its own, or only restating the previous
+    one's, is the same bust told on: fold it back."""
+    out: list[Statement] = []
+    for st in statements:
+        prev = out[-1] if out else None
+        if st.tentative and prev is not None and prev.kind == "incident" and (
+                not st.quantities or all(any(p.unit == q.unit and _close(p.value, q.value) for p in prev.quantities)
+                                         for q in st.quantities)):
+            prev.sentences.extend(st.sentences)
+            prev.quantities.extend(st.quantities)
+            prev.counts.extend(st.counts)
+            continue
+        out.append(st)
+    return out
+
+
+def _is_reference(st: Statement, incidents: int) -> bool:
+    """"cả hai vụ", "liên tiếp bắt giữ hai vụ" with no drug figure refer to the busts told (rule 2:
+    a sum of parts), not to a period total: no period and a handful of cases, or no more cases
+    than the busts the text tells."""
+    if st.kind != "aggregate" or st.quantities:
+        return False
+    cases = [c.value for c in st.counts if c.field == "cases"]
+    if not cases:
+        return st.period is None
+    closed = st.period is not None and st.period.period_start is not None
+    return not closed and (max(cases) <= incidents or max(cases) <= 3)
+
+
+def _chunks(counts: list[Count], quantities: list[Quantity]) -> list[tuple[list[Count], list[Quantity]]]:
+    """Split one sentence's figures where a field repeats ("6 vụ với 8 đối tượng ..., còn 1 vụ, 4 đối tượng"):
+    each run is its own statement; a quantity goes with the run whose counts precede it."""
+    runs: list[list[Count]] = [[]]
+    for c in counts:
+        if any(x.field == c.field for x in runs[-1]):
+            runs.append([])
+        runs[-1].append(c)
+    out: list[tuple[list[Count], list[Quantity]]] = [(run, []) for run in runs]
+    for q in quantities:
+        index = 0
+        for i, run in enumerate(runs):
+            if run and run[0].start < q.start:
+                index = i
+        out[index][1].append(q)
+    return [(c, q) for c, q in out if c or q]
+
+
+def _best_period(periods: list[PeriodMention], previous: PeriodMention | None) -> PeriodMention:
+    """The most informative period of a sentence; an end-only one ("đến hết 15-6") refines the previous."""
+    full = [p for p in periods if p.period_start is not None]
+    if full:
+        chosen = full[0]
+        ends = [p for p in periods if p.period_start is None and p.period_end is not None]
+        if ends and ends[-1].period_end and ends[-1].period_end >= chosen.period_start:  # type: ignore[operator]
+            return PeriodMention(chosen.start, ends[-1].end, chosen.period_start, ends[-1].period_end)
+        return chosen
+    end_only = periods[-1]
+    if previous and previous.period_start and end_only.period_end and end_only.period_end >= previous.period_start:
+        return PeriodMention(end_only.start, end_only.end, previous.period_start, end_only.period_end)
+    return end_only  # an end alone ("đến 7/3") does not make a period total
+
+
+def _is_breakdown(count: Count, primary: dict[str, int]) -> bool:
+    return count.prosecution and count.field in primary and count.value <= primary[count.field]
+
+
+# --------------------------------------------------------------------------- places
+
+def _province_weights(places: list[PlaceMention], lower: str, title_places: list[PlaceMention],
+                      title_lower: str) -> Counter[Province]:
+    weights: Counter[Province] = Counter()
+    for m in places:
+        if _is_residence_or_origin(lower, m):
+            continue
+        weight = 1 + (2 if _AGENCY_BEFORE.search(lower, max(0, m.start - 40), m.start) else 0)
+        weights[m.province] += weight
+    for m in title_places:
+        if _is_residence_or_origin(title_lower, m):
+            continue
+        weights[m.province] += 3 + (3 if title_lower[m.end:m.end + 2].startswith(":") else 0)
+    return weights
+
+
+def _prefix_start(lower: str, m: PlaceMention) -> int:
+    return max(0, m.start - (len(m.prefix) + 1 if m.prefix else 0))
+
+
+def _is_residence_or_origin(lower: str, m: PlaceMention) -> bool:
+    start = _prefix_start(lower, m)
+    before = lower[max(0, start - 60):start]
+    return bool(lx.RESIDENCE_BEFORE.search(before) or lx.ORIGIN_BEFORE.search(before))
+
+
+def _is_locative(lower: str, m: PlaceMention) -> bool:
+    start = _prefix_start(lower, m)
+    before = lower[max(0, start - 50):start]
+    return bool(lx.LOCATIVE_BEFORE.search(before)) and not _is_residence_or_origin(lower, m)
+
+
+def _statement_place(st: Statement, lower: str, main: tuple[Province, PlaceMention | None] | None,
+                     ) -> tuple[Province | None, PlaceMention | None, str | None]:
+    """(province, its mention, country) of a statement: a locative place, else the article's main one."""
+    for s in st.sentences:
+        if s.figures.quantities or s.figures.counts:
+            if lx.FOREIGN_AREA.search(lower, s.start, s.end):
+                country = next((c for w, c in _COUNTRY_WORDS if w in lower[s.start:s.end]), None)
+                foreign = [m for m in s.places if m.province.country != "VN" and m.level != "country"]
+                if len(foreign) == 1:
+                    return foreign[0].province, foreign[0], foreign[0].province.country
+                return None, None, country
+    ranked = sorted(st.sentences, key=lambda s: not (s.figures.quantities or _BUST_CUE.search(lower, s.start, s.end)))
+    for s in ranked:  # the bust's own sentences first, then the rest of the story
+        for m in s.places:
+            if m.level != "country" and _is_locative(lower, m):
+                return m.province, m, m.province.country
+    if st.kind == "incident":
+        seizure_sentences = [s for s in st.sentences if s.figures.quantities]
+        provinces = {m.province.successor or m.province.name for s in seizure_sentences for m in s.places
+                     if m.province.country == "VN"}
+        if len(provinces) >= 3:  # a trafficking route is described, the place of seizure is not
+            return None, None, "VN"
+    if main is None:
+        return None, None, None
+    return main[0], main[1], main[0].country
+
+
+# --------------------------------------------------------------------------- figures -> seizures
+
+def _resolve_drugs(quantities: list[Quantity], fallback: str | None) -> None:
+    previous: Quantity | None = None
+    for q in quantities:
+        if q.weight_of_previous and previous is not None:
+            q.drug = previous.drug
+        if q.drug is None:
+            q.drug = fallback
+        previous = q
+    for q in quantities:  # a second pass: weights of quantities whose drug came from the fallback
+        if q.drug is None:
+            q.drug = fallback or "unspecified"
+
+
+def _schema_drug(drug: str, unit: str) -> str:
+    if unit == "pill":
+        return lx.PILL_FORM.get(drug, drug) if drug != "unspecified" else "synthetic_pills"
+    return drug
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.005 * max(abs(a), abs(b), 1e-9)
+
+
+def _select_quantities(quantities: list[Quantity], incident: bool) -> list[Quantity]:
+    """Stated totals over their parts; restatements once; an unspecified copy of a named drug dropped."""
+    groups: dict[tuple[str, str], list[Quantity]] = {}
+    for q in quantities:
+        groups.setdefault((_schema_drug(q.drug or "unspecified", q.unit), q.unit), []).append(q)
+    keep: list[Quantity] = []
+    for qs in groups.values():
+        if incident and len(qs) > 1:
+            totals = [q for q in qs if q.is_total]
+            if totals:
+                qs = totals
+            else:
+                biggest = max(qs, key=lambda q: q.value)
+                rest = sum(q.value for q in qs if q is not biggest)
+                if len(qs) >= 3 and _close(biggest.value, rest):
+                    qs = [biggest]
+        unique: list[Quantity] = []
+        for q in qs:
+            if not any(_close(q.value, u.value) for u in unique):
+                unique.append(q)
+        keep.extend(unique)
+    named = [q for q in keep if q.drug != "unspecified"]
+    keep = [q for q in keep if q.drug != "unspecified" or not any(
+        n.unit == q.unit and _close(n.value, q.value) for n in named)]
+    return sorted(keep, key=lambda q: q.start)
+
+
+def _fallback_drug(st: Statement, lower: str, title_drugs: list[str]) -> str | None:
+    found = [d for s in st.sentences for d in drugs_in(lower, s.start, s.end)]
+    specific = [d[2] for d in found if d[2] not in lx.GENERIC_DRUGS]
+    if len(set(specific)) == 1:
+        return specific[0]
+    title_specific = [d for d in title_drugs if d not in lx.GENERIC_DRUGS]
+    if len(set(title_specific)) == 1:
+        return title_specific[0]
+    generic = [d[2] for d in found]
+    return generic[0] if generic and not specific else None
+
+
+# --------------------------------------------------------------------------- assembly
+
+def _span(norm: Normalized, start: int, end: int) -> Span:
+    a, b = norm.span(start, end)
+    return Span(start=a, end=b, text=norm.original[a:b])
+
+
+def _event(st: Statement, norm: Normalized, item: NewsItem, main: tuple[Province, PlaceMention | None] | None,
+           title_drugs: list[str], ordinal: int) -> SeizureEvent | None:
+    lower = norm.lower
+    incident = st.kind == "incident"
+    _resolve_drugs(st.quantities, _fallback_drug(st, lower, title_drugs))
+    chosen = _select_quantities(st.quantities, incident)
+    if incident and not chosen:
+        return None  # a bust with no drug figure is not a seizure statement (escapes, tests, meetings)
+    seizures = []
+    for q in chosen:
+        drug = _schema_drug(q.drug or "unspecified", q.unit)
+        quantity = round(q.value, 6)
+        if q.unit == "pill":
+            quantity = round(quantity)
+        seizures.append(Seizure(drug=drug, quantity=quantity, unit=q.unit, qualifier=q.qualifier,  # type: ignore[arg-type]
+                                evidence=_span(norm, q.start, q.drug_span[1] if q.drug_span and q.drug_span[1] > q.end
+                                               and q.drug_span[1] - q.end < 40 else q.end)))
+    evidence: dict[str, Span] = {}
+    values: dict[str, int | None] = {"cases": None, "suspects": None, "operations": None}
+    for f in values:
+        counts = [c for c in st.counts if c.field == f]
+        if incident and f == "cases":
+            continue
+        if counts:
+            best = max(counts, key=lambda c: c.value) if incident else counts[0]
+            values[f] = best.value
+            evidence[f] = _span(norm, best.start, best.end)
+    if incident:
+        names = {n[2]: n for s in st.sentences for n in s.figures.names}
+        if len(names) > (values["suspects"] or 0):
+            values["suspects"] = len(names)
+            first = min(names.values())
+            evidence["suspects"] = _span(norm, first[0], first[1])
+    province, mention, country = _statement_place(st, lower, main)
+    if mention is not None:
+        evidence["province"] = _span(norm, mention.start, mention.end)
+    date = period_start = period_end = None
+    if incident:
+        dates = [d for s in st.sentences for d in s.dates]
+        if dates:
+            first_date = min(dates, key=lambda d: d.value)
+            date = first_date.value
+            evidence["date"] = _span(norm, first_date.start, first_date.end)
+    elif st.period is not None:
+        period_start, period_end = st.period.period_start, st.period.period_end
+        if item.published and period_end and period_end > item.published:
+            period_end = item.published
+        if period_start and period_end and period_end < period_start:
+            period_end = None
+        evidence["period"] = _span(norm, st.period.start, st.period.end)
+    event = SeizureEvent(
+        kind=st.kind,  # type: ignore[arg-type]
+        country=country or ("VN" if province is None else None),
+        province=province.name if province else None,
+        province_code=province.code if province else None,
+        province_2025=province.successor if province else None,
+        province_2025_code=province.successor_code if province else None,
+        date=date, period_start=period_start, period_end=period_end,
+        cases=values["cases"], suspects=values["suspects"], operations=values["operations"],
+        seizures=seizures, item_id=item.id, source=item.source, published=item.published,
+        evidence=evidence, event_id="pending",
+    )
+    event.event_id = event.compute_id(ordinal)
+    return event
+
+
+def extract_news(item: NewsItem) -> list[SeizureEvent]:
+    """Every seizure statement of a news article, as validated events in text order."""
+    norm = normalize(item.text)
+    places = find_places(norm.text, on=item.published)
+    sentences = _analyse(norm, places, item.published)
+    statements = _statements(sentences, norm.lower, item.published)
+    if not statements:
+        return []
+    title_norm = normalize(item.title or "")
+    title_places = find_places(title_norm.text, on=item.published) if item.title else []
+    weights = _province_weights(places, norm.lower, title_places, title_norm.lower)
+    main = _main_mention(places, title_places, weights)
+    title_drugs = [d[2] for d in DrugIndex(title_norm.lower).found]
+    events = []
+    for st in statements:
+        event = _event(st, norm, item, main, title_drugs, len(events))
+        if event is not None:
+            events.append(event)
+    return events
+
+
+def _main_mention(places: list[PlaceMention], title_places: list[PlaceMention],
+                  weights: Counter[Province]) -> tuple[Province, PlaceMention | None] | None:
+    """The article's own province (and its first mention in the text, if any): most weight,
+    Vietnamese before foreign, first mention on ties."""
+    if not weights:
+        return None
+    vn = {p: w for p, w in weights.items() if p.country == "VN"}
+    pool = vn or dict(weights)
+    order = {m.province: i for i, m in reversed(list(enumerate(places)))}
+    best = max(pool, key=lambda p: (pool[p], -order.get(p, 10**9)))
+    return best, next((m for m in places if m.province == best), None)

@@ -1,0 +1,92 @@
+"""The one settings model, shared by the worker, the CLI and the tests.
+
+Values come from (highest first) keyword arguments, ``SEIZUREWATCH_*`` environment
+variables, the YAML or ``.env`` file named by ``SEIZUREWATCH_CONFIG``, then defaults.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+ENV_PREFIX = "SEIZUREWATCH_"
+
+
+class _YamlFileSource(PydanticBaseSettingsSource):
+    """Reads the YAML file named by SEIZUREWATCH_CONFIG (if it is a .yaml/.yml file)."""
+
+    def __call__(self) -> dict[str, Any]:
+        path = os.environ.get(f"{ENV_PREFIX}CONFIG")
+        if not path or not path.endswith((".yaml", ".yml")):
+            return {}
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: settings file must be a mapping")
+        return data
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # pragma: no cover
+        return None, field_name, False
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", env_file=None)
+
+    # --- Kafka ---
+    broker: str = Field(default="kafka://127.0.0.1:9092", description="Kafka bootstrap URL(s), ';'-separated")
+    app_id: str = Field(default="seizurewatch", description="consumer group and changelog prefix")
+    items_topic: str = "seizure-items"
+    events_topic: str = "seizure-events"
+    alerts_topic: str = "seizure-alerts"
+    dlq_topic: str = "seizure-items-dlq"
+    partitions: int = Field(default=4, ge=1, description="partitions of every topic the service creates")
+    replication_factor: int = Field(default=1, ge=1)
+    broker_session_timeout: float = Field(default=10.0, gt=0, description="seconds; low values speed group joins")
+    broker_rebalance_timeout: float = Field(default=20.0, gt=0)
+    max_item_bytes: int = Field(default=1_000_000, gt=0, description="larger inputs go to the DLQ as too_large")
+    max_message_bytes: int = Field(
+        default=32 * 1024 * 1024, gt=0,
+        description="client-side Kafka message limit (producer max_request_size, consumer fetch sizes): "
+                    "must exceed max_item_bytes so oversized items reach the worker and are dead-lettered, not stuck")
+    dlq_max_payload_bytes: int = Field(
+        default=16 * 1024 * 1024, gt=0,
+        description="original bytes kept in a dead letter; longer payloads are cut (payload_truncated=true)")
+    store: str = Field(default="memory://", description="faust table store URL (tables rebuild from changelogs)")
+    commit_interval: float = Field(default=1.0, gt=0, description="seconds between offset commits")
+
+    # --- worker ---
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=6066, ge=1, le=65535)
+    data_dir: Path = Field(default=Path("var/seizurewatch"), description="faust table state (rocksdb/memory)")
+    thresholds_file: Path | None = Field(default=None, description="YAML alert rules; none = no alerts")
+    window_retention_days: int = Field(default=400, ge=1, description="event-time windows kept before expiry")
+    latest_alerts: int = Field(default=200, ge=1, description="alerts kept for GET /api/alerts")
+    extractor: str = Field(default="streams.extraction:extract",
+                           description="module:function of the extractor (a plug-in point for experiments)")
+    recent_events: int = Field(default=5000, ge=1, description="events + item texts kept for GET /api/events/{id}")
+    worker_name: str | None = Field(default=None, description="faust worker id in logs; default host:web_port")
+    log_level: str = "INFO"
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, dotenv_settings, _YamlFileSource(settings_cls), file_secret_settings
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """The broker URL as aiokafka wants it: host:port[,host:port]."""
+        urls = [u.strip() for u in self.broker.replace(",", ";").split(";") if u.strip()]
+        return ",".join(u.split("://", 1)[-1] for u in urls)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Process-wide settings, read once."""
+    return Settings()

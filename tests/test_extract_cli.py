@@ -1,0 +1,67 @@
+"""``seizurewatch extract`` as a user runs it: real files, real subprocess, exit codes and stderr."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from corpus_support import CORPUS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "streams.cli", "extract", *args], input=stdin,
+                          capture_output=True, cwd=ROOT, timeout=120)
+
+
+def test_corpus_files_give_one_line_each() -> None:
+    files = sorted((CORPUS / "seeds").glob("*.json"))
+    proc = run(*map(str, files))
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert [r["id"] for r in rows] == [json.loads(f.read_text())["id"] for f in files]
+    assert all(isinstance(r["events"], list) for r in rows)
+    assert any(r["events"] for r in rows)
+
+
+def test_bad_inputs_are_reported_and_the_rest_processed(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("Chiều 3/5, Công an tỉnh Sơn La bắt quả tang Lò Văn A (SN 1990) mang 4 bánh heroin.",
+                    encoding="utf-8")
+    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "latin1.txt").write_bytes("ma túy".encode("utf-16"))
+    (tmp_path / "invalid.json").write_text(json.dumps({"id": "x", "text": "  "}), encoding="utf-8")
+    lines = tmp_path / "items.jsonl"
+    lines.write_text(json.dumps({"id": "j1", "text": "Không có gì."}) + "\nnope\n", encoding="utf-8")
+    proc = run(str(tmp_path / "broken.json"), str(good), str(tmp_path / "missing.json"),
+               str(tmp_path / "latin1.txt"), str(tmp_path / "invalid.json"), str(lines))
+    assert proc.returncode == 1
+    errors = proc.stderr.decode().strip().splitlines()
+    assert len(errors) == 5, errors
+    assert "broken.json: invalid JSON" in errors[0]
+    assert "missing.json: cannot read" in errors[1]
+    assert "latin1.txt: not valid UTF-8" in errors[2]
+    assert "invalid.json: invalid item: news.text" in errors[3]
+    assert "items.jsonl:2: invalid JSON" in errors[4]
+    rows = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert [r["id"] for r in rows] == ["good", "j1"]
+    assert rows[0]["events"][0]["seizures"][0]["unit"] == "brick"
+    assert rows[1]["events"] == []
+
+
+def test_stdin_text_and_published_date() -> None:
+    proc = run("-", "--published", "2024-05-04",
+               stdin="Sáng 3/5, Công an tỉnh Lai Châu bắt giữ Lò Văn B (SN 1991) cùng 2 kg thuốc phiện.".encode())
+    assert proc.returncode == 0, proc.stderr
+    event = json.loads(proc.stdout)["events"][0]
+    assert event["date"] == "2024-05-03"
+    assert event["province"] == "Lai Châu"
+    assert event["seizures"][0]["mass_kg"] == 2.0
+
+
+def test_help_names_every_input_kind() -> None:
+    proc = run("--help")
+    assert proc.returncode == 0
+    assert b".jsonl" in proc.stdout and b"stdin" in proc.stdout
