@@ -178,3 +178,42 @@ def test_periods(phrase: str, start: dt.date, end: dt.date) -> None:
 def test_empty_of_figures_and_non_vietnamese_text() -> None:
     assert run("The police seized drugs yesterday in a big operation.") == []
     assert run("Hôm nay trời nắng đẹp.") == []
+
+
+# --------------------------------------------------------------- places
+
+def test_place_of_seizure_not_residence() -> None:
+    events = run("Chiều 12/5, tại xã Tân Mỹ, huyện Văn Lãng, Công an tỉnh Lạng Sơn bắt quả tang Phạm Văn Đức "
+                 "(SN 1989, trú tại phường Hồng Hải, TP Hạ Long, tỉnh Quảng Ninh) vận chuyển 6 bánh heroin.")
+    assert events[0].province == "Lạng Sơn"
+
+
+def test_city_variants_resolve_to_official_names() -> None:
+    for written in ("TP.HCM", "TP HCM", "TPHCM", "Sài Gòn"):
+        events = run(f"Ngày 3/5, Công an {written} bắt quả tang Lê Văn Tâm (SN 1990) cất giấu 500 viên thuốc lắc.")
+        assert events[0].province == "Hồ Chí Minh", written
+
+
+def test_pre_merger_province_keeps_its_name_and_maps_to_its_successor() -> None:
+    events = run("Ngày 8/3, Công an tỉnh Quảng Bình bắt quả tang Hồ Văn Khai (SN 1985) vận chuyển 10 bánh heroin "
+                 "qua huyện Minh Hóa.", published="2022-03-10")
+    e = events[0]
+    assert (e.province, e.province_2025, e.country) == ("Quảng Bình", "Quảng Trị", "VN")
+    assert e.province_code and e.province_code.isdigit()  # official codes of both eras
+    assert e.province_2025_code and e.province_2025_code.isdigit()
+
+
+def test_seizure_in_laos_is_placed_in_laos() -> None:
+    events = run("Ngày 10/5, Bộ đội Biên phòng tỉnh Điện Biên phối hợp Công an tỉnh Phông Sa Lỳ (Lào) bắt giữ "
+                 "hai đối tượng tại bản Na Hắm, huyện Mường Mày, tỉnh Phông Sa Lỳ, thu 20.000 viên ma túy tổng hợp.")
+    assert (events[0].country, events[0].province) == ("LA", "Phông Sa Lỳ")
+
+
+def test_evidence_spans_point_into_the_text() -> None:
+    text = ("Chiều 14/5, Công an tỉnh Sơn La bắt quả tang Lò Văn Pọm (SN 1980) vận chuyển 85,27kg Heroin "
+            "và hơn 1.000 viên hồng phiến.")
+    event = run(text)[0]
+    assert [text[s.evidence.start:s.evidence.end] for s in event.seizures] == ["85,27kg Heroin",
+                                                                              "hơn 1.000 viên hồng phiến"]
+    assert text[event.evidence["province"].start:event.evidence["province"].end] == "Sơn La"
+    assert text[event.evidence["date"].start:event.evidence["date"].end] == "14/5"

@@ -81,12 +81,12 @@ def _month_end(year: int, month: int) -> dt.date:
 
 
 _PERIOD_RULES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"(?<!\d)\(?" + YEAR.format(n=1) + r"\s*[-–—]\s*(?:năm\s*)?"
+    (re.compile(r"(?<!\d)(?=[(12])\(?" + YEAR.format(n=1) + r"\s*[-–—]\s*(?:năm\s*)?"
                 + YEAR.format(n=2) + r"\)?"), "range"),
     (re.compile(r"từ (?:đầu )?năm " + YEAR.format(n=1) + r" (?:đến|tới) nay"), "since_year"),
     (re.compile(r"(?:quý|qúy) (?P<qa>[1-4]|i{1,3}|iv)(?: và (?:quý )?(?P<qb>[1-4]|i{1,3}|iv))?\s*"
                 r"(?:năm )?" + YEAR.format(n=1)), "quarter"),
-    (re.compile(r"(?<!\w)(?P<n>\d{1,2}|sáu|chín|ba|bốn|năm|hai|mười) tháng (?:đầu năm(?: " + YEAR.format(n=1) + ")?|(?:đầu )?(?:năm )?"
+    (re.compile(r"(?<!\w)(?=[\dscbnhm])(?P<n>\d{1,2}|sáu|chín|ba|bốn|năm|hai|mười) tháng (?:đầu năm(?: " + YEAR.format(n=1) + ")?|(?:đầu )?(?:năm )?"
                 + YEAR.format(n=1).replace("y1", "y2") + ")"), "months"),
     (re.compile(r"nửa đầu năm(?: " + YEAR.format(n=1) + ")?"), "half"),
     (re.compile(r"(?:từ|kể từ|tính từ) đầu năm(?: " + YEAR.format(n=1) + r")?(?: (?:đến|tới) nay)?"), "ytd"),

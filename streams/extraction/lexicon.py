@@ -28,10 +28,14 @@ DRUG_PATTERNS: list[tuple[str, str]] = [
     (r"tổng hợp", "synthetic"),
     (r"ma túy|chất ma túy|chất cấm|hàng cấm", "unspecified"),
 ]
-DRUG_RE = re.compile(
-    r"(?<![a-zà-ỹđ])(?=[mdkntohecbđ])(?:" + "|".join(f"(?P<d{i}>{p})" for i, (p, _) in enumerate(DRUG_PATTERNS)) + ")"
+DRUG_RE = re.compile("(?:" + "|".join(f"(?P<d{i}>{p})" for i, (p, _) in enumerate(DRUG_PATTERNS)) + ")")
+"""All drug phrases; use with ``.match`` at the positions DRUG_ANCHOR finds."""
+DRUG_ANCHOR = re.compile(
+    r"(?<![\w])(?=[mdkntohecbđ])(?:ma |h[eê]|nhựa|thuốc|hồng|cần|bồ |cỏ |ke|coc|cô|meth|mdma|ecs|tổng|chất|hàng|"
+    r"opium|canna|mari|dạng|khay|đá|heroin)"
 )
-"""Drug phrases start at a word start with one of a few letters: checking that first makes the scan 4x faster."""
+"""Where a drug phrase can start (a word start and one of the first words of DRUG_PATTERNS).
+Scanning for these and matching DRUG_RE only there is twice as fast as scanning DRUG_RE."""
 DRUG_OF_GROUP = {f"d{i}": drug for i, (_, drug) in enumerate(DRUG_PATTERNS)}
 
 GENERIC_DRUGS = frozenset({"unspecified", "synthetic"})
@@ -102,6 +106,8 @@ NEW_BUST_CUE = re.compile(
     r"chẳng hạn|điển hình(?: là)?|như vụ|ngoài ra|trong một vụ khác|ở một vụ khác|tiếp đó|"
     r"vụ (?:thứ (?:nhất|hai|ba|tư|năm)|đầu tiên|tiếp theo|khác|sau)|(?:\d+|hai|ba|bốn|năm|vài) ngày sau|"
     r"(?:ngày )?hôm sau|sau đó (?:một|hai|ba|vài) ngày|cùng thời điểm|trước đó một ngày)\b"
+)
+SAME_DAY_CUE = re.compile(r"\W*(?:cùng ngày|cũng ngày|trong ngày|cùng thời gian)\b"
 )
 FOREIGN_AREA = re.compile(r"(?:tại|trên) (?:địa bàn|khu vực)? ?(?:ngoại biên|nước bạn|bên kia biên giới|các tỉnh (?:bắc|nam|trung) lào)")
 LOCATIVE_BEFORE = re.compile(

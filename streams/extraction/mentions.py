@@ -124,6 +124,20 @@ def _clause_start(lower: str, start: int, floor: int) -> int:
     return floor
 
 
+def find_drugs(lower: str) -> list[tuple[int, int, str]]:
+    """Every drug phrase of ``lower`` as (start, end, drug), left to right, not overlapping."""
+    out = []
+    pos = 0
+    while (anchor := lx.DRUG_ANCHOR.search(lower, pos)) is not None:
+        m = lx.DRUG_RE.match(lower, anchor.start())
+        if m is None:
+            pos = anchor.start() + 1
+            continue
+        out.append((m.start(), m.end(), lx.DRUG_OF_GROUP[m.lastgroup or ""]))
+        pos = m.end()
+    return out
+
+
 class DrugIndex:
     """All drug phrases of one text, found in a single pass and looked up by range (bisect).
 
@@ -136,7 +150,7 @@ class DrugIndex:
 
     def __init__(self, lower: str) -> None:
         self.text = lower
-        self.found = [(m.start(), m.end(), lx.DRUG_OF_GROUP[m.lastgroup or ""]) for m in lx.DRUG_RE.finditer(lower)]
+        self.found = find_drugs(lower)
         self.starts = [f[0] for f in self.found]
 
     def between(self, start: int, end: int) -> list[tuple[int, int, str]]:

@@ -45,7 +45,7 @@ class Sentence:
     figures: SentenceFigures
     periods: list[PeriodMention]
     dates: list[DateMention]
-    places: list[PlaceMention]
+    places: list[PlaceMention]  # filled only once the text is known to hold a statement
     drug_related: bool
     new_bust: bool
     incident_cue: bool
@@ -61,6 +61,7 @@ class Statement:
     counts: list[Count] = field(default_factory=list)
     period: PeriodMention | None = None
     tentative: bool = False
+    same_day: DateMention | None = None  # "Cùng ngày, ...": the date of the bust told before
 
 
 def split_sentences(text: str) -> list[tuple[int, int, int]]:
@@ -83,22 +84,14 @@ def split_sentences(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
-def _analyse(norm: Normalized, places: list[PlaceMention], published: dt.date | None) -> list[Sentence]:
+def _analyse(norm: Normalized, published: dt.date | None) -> list[Sentence]:
     text, lower = norm.text, norm.lower
     sentences = []
-    pi = 0
     for start, end, paragraph in split_sentences(text):
         figures = sentence_figures(text, lower, start, end)
         periods = find_periods(lower, published, start, end)
         dates = [d for d in find_dates(lower, published, start, end)
                  if not any(p.start <= d.start < p.end for p in periods)]
-        while pi < len(places) and places[pi].start < start:
-            pi += 1
-        sent_places = []
-        j = pi
-        while j < len(places) and places[j].start < end:
-            sent_places.append(places[j])
-            j += 1
         head = lower[start:min(end, start + 60)]
         cases = [c for c in figures.counts if c.field == "cases"]
         closed_periods = [p for p in periods if p.period_start is not None]
@@ -106,7 +99,7 @@ def _analyse(norm: Normalized, places: list[PlaceMention], published: dt.date | 
             bool(periods) and bool(cases))
         incident_cue = bool(dates) or bool(figures.names) or bool(_BUST_CUE.search(lower, start, end))
         sentences.append(Sentence(
-            start, end, paragraph, figures, periods, dates, sent_places,
+            start, end, paragraph, figures, periods, dates, [],
             drug_related=bool(drugs_in(lower, start, end)),
             new_bust=bool(lx.NEW_BUST_CUE.match(head)),
             incident_cue=incident_cue, aggregate_cue=aggregate_cue,
@@ -123,6 +116,7 @@ def _statements(sentences: list[Sentence], lower: str, published: dt.date | None
     drug_paragraphs: dict[int, bool] = {}
     for s in sentences:
         drug_paragraphs[s.paragraph] = drug_paragraphs.get(s.paragraph, False) or s.drug_related
+    single_topic = any(drug_paragraphs.values()) and not lx.OTHER_CRIME.search(lower)
     primary: dict[str, int] = {}  # largest non-prosecution aggregate count per field: later smaller ones by
     # prosecution verbs ("khởi tố 238 vụ" after "triệt phá 278 vụ") are breakdowns
     for s in sentences:
@@ -139,12 +133,14 @@ def _statements(sentences: list[Sentence], lower: str, published: dt.date | None
                 if s.new_bust or has_figures or s.incident_cue:
                     current = Statement("incident")
                     out.append(current)
-            elif s.dates and current.quantities and _moves_on(current, s, published):
-                current = Statement("incident", tentative=True)  # a new date may be a new bust
+            elif current.quantities and (lx.SAME_DAY_CUE.match(lower, s.start) or (
+                    s.dates and _moves_on(current, s, published))):
+                same_day = _first_date(current) if lx.SAME_DAY_CUE.match(lower, s.start) else None
+                current = Statement("incident", tentative=True, same_day=same_day)  # a new bust, maybe
                 out.append(current)
             if current is not None and current.kind == "incident":
                 current.sentences.append(s)
-                current.quantities.extend(s.figures.quantities)
+                current.quantities.extend(_before_breakdown(s, lower))
                 current.counts.extend(s.figures.counts)
             continue
         # aggregate
@@ -152,7 +148,8 @@ def _statements(sentences: list[Sentence], lower: str, published: dt.date | None
             last_period = _best_period(closed, last_period)
         if s.breakdown or not has_figures:
             continue  # a period without figures only dates the statements that follow
-        if not (s.drug_related or (drug_paragraphs.get(s.paragraph) and not lx.OTHER_CRIME.search(lower, s.start, s.end))):
+        if not (s.drug_related or (drug_paragraphs.get(s.paragraph) or single_topic)
+                and not lx.OTHER_CRIME.search(lower, s.start, s.end)):
             continue
         cut = _BREAK_INSIDE.search(lower, s.start, s.end)
         limit = cut.start() if cut else s.end
@@ -179,6 +176,19 @@ def _statements(sentences: list[Sentence], lower: str, published: dt.date | None
     out = _merge_tentative([st for st in out if st.quantities or st.counts])
     incidents = sum(1 for st in out if st.kind == "incident" and st.quantities)
     return [st for st in out if not _is_reference(st, incidents)]
+
+
+def _first_date(st: Statement) -> DateMention | None:
+    dates = [d for s in st.sentences for d in s.dates]
+    return min(dates, key=lambda d: d.value) if dates else st.same_day
+
+
+def _before_breakdown(s: Sentence, lower: str) -> list[Quantity]:
+    """A bust's quantities, less those that split one already given ("50 kg ma túy, trong đó 32 kg ...")."""
+    cut = _BREAK_INSIDE.search(lower, s.start, s.end)
+    if cut is None or not any(q.start < cut.start() for q in s.figures.quantities):
+        return s.figures.quantities
+    return [q for q in s.figures.quantities if q.start < cut.start()]
 
 
 def _moves_on(current: Statement, s: Sentence, published: dt.date | None) -> bool:
@@ -429,9 +439,8 @@ def _event(st: Statement, norm: Normalized, item: NewsItem, main: tuple[Province
         evidence["province"] = _span(norm, mention.start, mention.end)
     date = period_start = period_end = None
     if incident:
-        dates = [d for s in st.sentences for d in s.dates]
-        if dates:
-            first_date = min(dates, key=lambda d: d.value)
+        first_date = _first_date(st)
+        if first_date is not None:
             date = first_date.value
             evidence["date"] = _span(norm, first_date.start, first_date.end)
     elif st.period is not None:
@@ -460,11 +469,12 @@ def _event(st: Statement, norm: Normalized, item: NewsItem, main: tuple[Province
 def extract_news(item: NewsItem) -> list[SeizureEvent]:
     """Every seizure statement of a news article, as validated events in text order."""
     norm = normalize(item.text)
-    places = find_places(norm.text, on=item.published)
-    sentences = _analyse(norm, places, item.published)
+    sentences = _analyse(norm, item.published)
     statements = _statements(sentences, norm.lower, item.published)
     if not statements:
-        return []
+        return []  # most of a news feed: no figure, no need to read the places
+    places = find_places(norm.text, on=item.published)
+    _attach_places(sentences, places)
     title_norm = normalize(item.title or "")
     title_places = find_places(title_norm.text, on=item.published) if item.title else []
     weights = _province_weights(places, norm.lower, title_places, title_norm.lower)
@@ -476,6 +486,19 @@ def extract_news(item: NewsItem) -> list[SeizureEvent]:
         if event is not None:
             events.append(event)
     return events
+
+
+def _attach_places(sentences: list[Sentence], places: list[PlaceMention]) -> None:
+    """Give each sentence the place mentions inside it (both lists are sorted by offset)."""
+    i = 0
+    for s in sentences:
+        while i < len(places) and places[i].start < s.start:
+            i += 1
+        j = i
+        while j < len(places) and places[j].start < s.end:
+            j += 1
+        s.places = places[i:j]
+        i = j
 
 
 def _main_mention(places: list[PlaceMention], title_places: list[PlaceMention],
