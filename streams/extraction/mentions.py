@@ -114,14 +114,20 @@ def _number(raw: str, *, mass: bool) -> float | None:
         return None
 
 
+MAX_CLAUSE = 300
+"""Look-back bound in characters: a clause longer than this is not one clause but run-on text
+(or an attack), and unbounded look-backs would make extraction quadratic in the text length."""
+
+
 def _clause_start(lower: str, start: int, floor: int) -> int:
     """Start of the clause holding position ``start`` (after the last ; . ! ? in the sentence)."""
     i = start
-    while i > floor:
+    limit = max(floor, start - MAX_CLAUSE)
+    while i > limit:
         if lower[i - 1] in ";.!?" and not (lower[i - 1] == "." and i >= 2 and lower[i - 2].isdigit()):
             return i
         i -= 1
-    return floor
+    return limit
 
 
 def find_drugs(lower: str) -> list[tuple[int, int, str]]:
