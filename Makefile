@@ -26,4 +26,4 @@ schemas: $(STAMP)
 	$(BIN)/seizurewatch schemas
 
 bench: $(STAMP)
-	@set -e; for f in benchmarks/bench_*.py; do [ -e "$$f" ] || continue; echo "== $$f"; $(BIN)/python $$f; done
+	$(BIN)/python benchmarks/extract_throughput.py

@@ -80,20 +80,25 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-_PERIOD_RULES: list[tuple[re.Pattern[str], str]] = [
+_PERIOD_RULES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
+    # (pattern, rule, words one of which the sentence must hold for the pattern to be tried)
     (re.compile(r"(?<!\d)(?=[(12])\(?" + YEAR.format(n=1) + r"\s*[-–—]\s*(?:năm\s*)?"
-                + YEAR.format(n=2) + r"\)?"), "range"),
-    (re.compile(r"từ (?:đầu )?năm " + YEAR.format(n=1) + r" (?:đến|tới) nay"), "since_year"),
+                + YEAR.format(n=2) + r"\)?"), "range", ("-", "–", "—")),
+    (re.compile(r"từ (?:đầu )?năm " + YEAR.format(n=1) + r" (?:đến|tới) nay"), "since_year", ("nay",)),
     (re.compile(r"(?:quý|qúy) (?P<qa>[1-4]|i{1,3}|iv)(?: và (?:quý )?(?P<qb>[1-4]|i{1,3}|iv))?\s*"
-                r"(?:năm )?" + YEAR.format(n=1)), "quarter"),
-    (re.compile(r"(?<!\w)(?=[\dscbnhm])(?P<n>\d{1,2}|sáu|chín|ba|bốn|năm|hai|mười) tháng (?:đầu năm(?: " + YEAR.format(n=1) + ")?|(?:đầu )?(?:năm )?"
-                + YEAR.format(n=1).replace("y1", "y2") + ")"), "months"),
-    (re.compile(r"nửa đầu năm(?: " + YEAR.format(n=1) + ")?"), "half"),
-    (re.compile(r"(?:từ|kể từ|tính từ) đầu năm(?: " + YEAR.format(n=1) + r")?(?: (?:đến|tới) nay)?"), "ytd"),
-    (re.compile(r"từ ngày " + _DAY + r"\s?[/.-]\s?" + _MON + r"(?:[/.-](?P<y1>(?:19|20)\d{2}))? (?:đến|tới) nay"), "since_day"),
-    (re.compile(r"tháng " + _MON + r"\s?[/.-]\s?" + YEAR.format(n=1)), "month"),
-    (re.compile(r"năm " + YEAR.format(n=1)), "year"),
-    (re.compile(r"(?:từ trước đến nay|đến nay|thời gian qua|những năm qua|nhiều năm qua|năm qua)"), "open"),
+                r"(?:năm )?" + YEAR.format(n=1)), "quarter", ("quý", "qúy")),
+    (re.compile(r"(?<!\w)(?=[\dscbnhm])(?P<n>\d{1,2}|sáu|chín|ba|bốn|năm|hai|mười) tháng (?:đầu năm(?: "
+                + YEAR.format(n=1) + ")?|(?:đầu )?(?:năm )?" + YEAR.format(n=1).replace("y1", "y2") + ")"),
+     "months", ("tháng",)),
+    (re.compile(r"nửa đầu năm(?: " + YEAR.format(n=1) + ")?"), "half", ("nửa đầu",)),
+    (re.compile(r"(?:từ|kể từ|tính từ) đầu năm(?: " + YEAR.format(n=1) + r")?(?: (?:đến|tới) nay)?"), "ytd",
+     ("đầu năm",)),
+    (re.compile(r"từ ngày " + _DAY + r"\s?[/.-]\s?" + _MON + r"(?:[/.-](?P<y1>(?:19|20)\d{2}))? (?:đến|tới) nay"),
+     "since_day", ("từ ngày",)),
+    (re.compile(r"tháng " + _MON + r"\s?[/.-]\s?" + YEAR.format(n=1)), "month", ("tháng",)),
+    (re.compile(r"năm " + YEAR.format(n=1)), "year", ("năm",)),
+    (re.compile(r"(?:từ trước đến nay|đến nay|thời gian qua|những năm qua|nhiều năm qua|năm qua)"), "open",
+     ("nay", "qua")),
 ]
 _PERIOD_END_RE = re.compile(r"(?:đến hết|tính đến|đến) (?:ngày )?" + _DAY + r"\s?[/.-]\s?" + _MON
                             + r"(?:[/.-](?P<y1>(?:19|20)\d{2}))?")
@@ -111,7 +116,10 @@ def find_periods(lower: str, published: dt.date | None, start: int = 0, end: int
         return []
     found: list[PeriodMention] = []
     taken: list[tuple[int, int]] = []
-    for rx, rule in _PERIOD_RULES:
+    sentence = lower[start:stop]
+    for rx, rule, needs in _PERIOD_RULES:
+        if not any(word in sentence for word in needs):
+            continue  # a substring test is far cheaper than a regex scan that cannot match
         for m in rx.finditer(lower, start, stop):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
@@ -122,7 +130,7 @@ def find_periods(lower: str, published: dt.date | None, start: int = 0, end: int
                 continue
             found.append(PeriodMention(m.start(), m.end(), *bounds))
             taken.append((m.start(), m.end()))
-    for m in _PERIOD_END_RE.finditer(lower, start, stop):  # "đến hết ngày 15-6" refines an end
+    for m in _PERIOD_END_RE.finditer(lower, start, stop) if "đến" in sentence else ():  # "đến hết 15-6"
         if any(a <= m.start() < b for a, b in taken):
             continue
         day, month = int(m.group("d")), int(m.group("m"))

@@ -116,7 +116,7 @@ def _statements(sentences: list[Sentence], lower: str, published: dt.date | None
     drug_paragraphs: dict[int, bool] = {}
     for s in sentences:
         drug_paragraphs[s.paragraph] = drug_paragraphs.get(s.paragraph, False) or s.drug_related
-    single_topic = any(drug_paragraphs.values()) and not lx.OTHER_CRIME.search(lower)
+    single_topic: bool | None = None  # the whole text is about drugs only; computed when first needed
     primary: dict[str, int] = {}  # largest non-prosecution aggregate count per field: later smaller ones by
     # prosecution verbs ("khởi tố 238 vụ" after "triệt phá 278 vụ") are breakdowns
     for s in sentences:
@@ -148,9 +148,11 @@ def _statements(sentences: list[Sentence], lower: str, published: dt.date | None
             last_period = _best_period(closed, last_period)
         if s.breakdown or not has_figures:
             continue  # a period without figures only dates the statements that follow
-        if not (s.drug_related or (drug_paragraphs.get(s.paragraph) or single_topic)
-                and not lx.OTHER_CRIME.search(lower, s.start, s.end)):
-            continue
+        if not s.drug_related:
+            if single_topic is None:
+                single_topic = any(drug_paragraphs.values()) and not lx.OTHER_CRIME.search(lower)
+            if not (drug_paragraphs.get(s.paragraph) or single_topic) or lx.OTHER_CRIME.search(lower, s.start, s.end):
+                continue
         cut = _BREAK_INSIDE.search(lower, s.start, s.end)
         limit = cut.start() if cut else s.end
         counts = [c for c in s.figures.counts if c.start < limit and not _is_breakdown(c, primary)]
