@@ -217,3 +217,12 @@ def test_evidence_spans_point_into_the_text() -> None:
                                                                               "hơn 1.000 viên hồng phiến"]
     assert text[event.evidence["province"].start:event.evidence["province"].end] == "Sơn La"
     assert text[event.evidence["date"].start:event.evidence["date"].end] == "14/5"
+
+
+def test_lunar_new_year_dates() -> None:
+    events = run("Chiều mùng 4 Tết, Công an tỉnh Điện Biên bắt quả tang Giàng A Sùng (SN 1988) vận chuyển 4 bánh "
+                 "heroin.", published="2025-02-03")
+    assert events[0].date == dt.date(2025, 2, 1)  # Tết Ất Tỵ fell on 29 January 2025
+    events = run("Đêm 30 Tết, Công an tỉnh Lai Châu bắt giữ Lò Văn Sinh (SN 1990) cùng 2 bánh heroin.",
+                 published="2024-02-12")
+    assert events[0].date == dt.date(2024, 2, 9)  # the eve of Tết Giáp Thìn (10 February 2024)

@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from lunar_vn import convert_lunar_to_solar
+
 _DAY = r"(?P<d>[0-3]?\d)"
 _MON = r"(?P<m>1[0-2]|0?[1-9])"
 DAY_DATE_RE = re.compile(
@@ -54,9 +56,39 @@ def _year_for(day: int, month: int, published: dt.date | None) -> int | None:
     return year
 
 
+_TET_RE = re.compile(r"(?:mùng|mồng|ngày) (?P<n>[1-9]|10|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười) (?:tết|tháng giêng)"
+                     r"|(?:ngày )?(?P<eve>29|30) tết")
+_TET_DAY = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+
+
+def _tet_date(m: re.Match[str], published: dt.date | None) -> dt.date | None:
+    """"mùng 4 Tết" -> the 4th day of the lunar year (Vietnamese calendar, UTC+7) of the report's Tết."""
+    if published is None:
+        return None
+    try:
+        if m.group("eve"):  # "30 Tết": the last days of lunar month 12, just before Tết
+            year = published.year if published.month >= 3 else published.year - 1
+            day = convert_lunar_to_solar(int(m.group("eve")), 12, year)
+        else:
+            n = int(m.group("n")) if m.group("n").isdigit() else _TET_DAY[m.group("n")]
+            day = convert_lunar_to_solar(n, 1, published.year)
+            if day > published + dt.timedelta(days=1):
+                day = convert_lunar_to_solar(n, 1, published.year - 1)
+    except ValueError:  # "30 Tết" in a year whose month 12 has 29 days
+        return None
+    return day
+
+
 def find_dates(lower: str, published: dt.date | None, start: int = 0, end: int | None = None) -> list[DateMention]:
-    """Day dates in ``lower[start:end]`` with a date context word before them (not "1/2 số vụ")."""
+    """Day dates in ``lower[start:end]`` with a date context word before them (not "1/2 số vụ"),
+    and lunar New Year days ("mùng 4 Tết") converted to the solar calendar."""
     out = []
+    stop = len(lower) if end is None else end
+    if "tết" in lower[start:stop] or "tháng giêng" in lower[start:stop]:
+        for m in _TET_RE.finditer(lower, start, stop):
+            value = _tet_date(m, published)
+            if value is not None:
+                out.append(DateMention(m.start(), m.end(), value))
     for m in DAY_DATE_RE.finditer(lower, start, len(lower) if end is None else end):
         before = lower[max(0, m.start() - 14):m.start()]
         if not m.group("y") and not _DATE_CONTEXT.search(before):
@@ -69,7 +101,7 @@ def find_dates(lower: str, published: dt.date | None, start: int = 0, end: int |
             out.append(DateMention(m.start(), m.end(), dt.date(year, month, day)))
         except ValueError:
             continue
-    return out
+    return sorted(out, key=lambda d: d.start)
 
 
 def _y(m: re.Match[str], name: str) -> int:
