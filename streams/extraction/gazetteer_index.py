@@ -116,10 +116,10 @@ class GazetteerIndex:
     legacy_of_new: dict[str, list[str]] = field(default_factory=dict)
     free_district: dict[str, Entry] = field(default_factory=dict)  # key -> D entry usable without prefix
     max_syllables: int = 1
-    # first syllable of any key (canonical or folded) -> most syllables a key starting with it has;
-    # lets the scanner skip the many capitalised words that begin no name with one dict probe.
-    first: dict[str, int] = field(default_factory=dict)
-    prefixes: set[str] = field(default_factory=set)  # every proper syllable-prefix of every key
+    # every proper syllable-prefix of every key: the scanner extends a candidate one syllable
+    # at a time only while it is still the start of some name, so most words cost one probe.
+    prefixes: set[str] = field(default_factory=set)
+    pairs: set[str] = field(default_factory=set)  # the first two syllables of every longer key
 
     def add(self, name: str, entry: Entry, *, joined: bool = False) -> None:
         key = name_key(name)
@@ -137,8 +137,9 @@ class GazetteerIndex:
                 fb.append(entry)
         self.max_syllables = max(self.max_syllables, key.count(" ") + 1)
         for k in (key, *fkeys):
-            head, _, _ = k.partition(" ")
-            self.first[head] = max(self.first.get(head, 0), k.count(" ") + 1)
+            parts = k.split(" ", 2)
+            if len(parts) >= 2:
+                self.pairs.add(parts[0] + " " + parts[1])
             cut = k.rfind(" ")
             while cut > 0:
                 self.prefixes.add(k[:cut])

@@ -29,6 +29,16 @@ HUE_RENAME_DATE = dt.date(2025, 1, 1)  # Thừa Thiên Huế became the centrall
 
 @dataclass(frozen=True, slots=True)
 class Province:
+    """A province as officially named at some date (the unit events are placed in).
+
+    ``name``: official short name with diacritics ('Sơn La', 'Hồ Chí Minh', 'Bà Rịa – Vũng Tàu',
+    'Thừa Thiên Huế' before 2025-01-01; 'Hủa Phăn' for a Lao one; 'Lào' for a country mention).
+    ``code``: vietnamadminunits code of this unit (legacy code for a pre-2025 province, new code
+    for a post-2025 one; they differ, e.g. Lào Cai 10 -> 15); None abroad.
+    ``legacy``: True for a pre-2025 unit. ``successor``/``successor_code``: the post-2025
+    province it lies in (itself when already new), for aggregation; None abroad.
+    """
+
     name: str
     country: str
     code: str | None
@@ -39,6 +49,13 @@ class Province:
 
 @dataclass(frozen=True, slots=True)
 class PlaceMention:
+    """One place named in a text: ``text[start:end]`` is the name as written (no prefix word).
+
+    ``level``: 'country' | 'province' | 'district' | 'commune'. ``prefix``: the administrative
+    word before it, lower-case ('tỉnh', 'thành phố', 'tp', 'huyện', 'quận', 'thị xã', 'xã',
+    'phường', 'thị trấn', 'đặc khu', 'thủ đô'), or None. ``province``: where it lay on the date.
+    """
+
     start: int
     end: int
     text: str
@@ -47,7 +64,7 @@ class PlaceMention:
     prefix: str | None
 
 
-__all__ = ["MERGER_DATE", "Province", "PlaceMention", "find_places", "resolve_province", "successor_of"]
+__all__ = ["MERGER_DATE", "PlaceMention", "Province", "find_places", "resolve_province", "successor_of"]
 
 _FOREIGN_PATH = Path(__file__).with_name("data") / "foreign_provinces.json"
 _INDEX: gi.GazetteerIndex | None = None
@@ -73,18 +90,47 @@ _LEVEL = {"tỉnh": "province", "thủ đô": "province", "thành phố": "city"
 _TYPE = {"thành phố": "Thành phố", "tp": "Thành phố", "huyện": "Huyện", "quận": "Quận", "thị xã": "Thị xã",
          "xã": "Xã", "phường": "Phường", "thị trấn": "Thị trấn", "đặc khu": "Đặc khu"}
 # A name right after one of these is part of a person's name (surname, middle name, title).
-_PERSON_PREV = set(
+_PERSON_WORDS = (
     "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh đào trịnh mai lương"
     " lò lù vi cao tạ tô châu quách lưu thái đoàn vương thào sùng giàng vàng mùa lầu hạng cầm lường quàng"
     " triệu hứa kiều khổng la lã lại lâm mạc nông chu âu văn thị đức hữu công ngọc xuân"
-    " ông bà anh chị em cháu cô chú bác cụ".split())
+    " ông bà anh chị em cháu cô chú bác cụ"
+)
+_PERSON_PREV = set(_PERSON_WORDS.split())
 _CUES = {"tại", "ở", "về", "đến", "tới", "từ", "khỏi", "vào", "sang", "qua", "ra", "nước", "thuộc"}
-_BEFORE = re.compile(
-    r"(?<![^\W\d_])(?:(thành phố|thị xã|thị trấn|đặc khu|thủ đô|tỉnh|tp\.?|huyện|quận|xã|phường)"
-    r"|(đường|phố|ngõ|ngách|hẻm|kiệt|đại lộ|quốc lộ|tỉnh lộ|chợ|cầu|bến xe|sân bay|khách sạn|nhà hàng"
-    r"|trường|báo|đài|tàu|ông|bà|anh|chị|em|cháu|cô|chú|bác|cụ|tên|đối tượng|bị can|bị cáo|nghi phạm"
-    r"|vợ|chồng|thằng|lão)"
-    r"|(tại|ở|về|đến|tới|từ|khỏi|vào|sang|qua|ra|nước|thuộc))[ \t\u00a0]+$", re.IGNORECASE)
+# The word(s) right before a run of capitalised words: an administrative prefix, a cue that
+# what follows is no province (street, market, person, newspaper), or a locative cue.
+_BEFORE: dict[str, str] = {}
+for _w in ("thành phố", "thị xã", "thị trấn", "đặc khu", "thủ đô", "tỉnh", "tp", "tp.", "huyện", "quận", "xã",
+           "phường"):
+    _BEFORE[_w] = "prefix"
+for _w in ("đường", "phố", "ngõ", "ngách", "hẻm", "kiệt", "đại lộ", "quốc lộ", "tỉnh lộ", "chợ", "cầu", "bến xe",
+           "sân bay", "khách sạn", "nhà hàng", "trường", "báo", "đài", "tàu", "ông", "bà", "anh", "chị", "em",
+           "cháu", "cô", "chú", "bác", "cụ", "tên", "đối tượng", "bị can", "bị cáo", "nghi phạm", "vợ", "chồng",
+           "thằng", "lão"):
+    _BEFORE[_w] = "other"
+for _w in _CUES:
+    _BEFORE[_w] = "cue"
+_BEFORE2 = {w for w in _BEFORE if " " in w}
+
+
+def _word_before(work: str, rs: int) -> tuple[str | None, str | None]:
+    """(kind, word) for the lower-case word(s) just before offset ``rs``, if listed in ``_BEFORE``."""
+    if rs == 0 or work[rs - 1] not in " \t\u00a0":
+        return None, None
+    words = work[max(0, rs - 24):rs].split()
+    if len(words) >= 2:  # two-word entries first: 'thành phố' is a prefix, 'phố' a street
+        two = (words[-2] + " " + words[-1]).lower()
+        if two in _BEFORE2:
+            return _BEFORE[two], two
+    if words:
+        one = words[-1].lower()
+        kind = _BEFORE.get(one)
+        if kind:
+            return kind, one
+    return None, None
+
+
 _ENUM = re.compile(r"\s*(?:,|;|và|,\s*và)\s*")
 
 _UPPER = "".join(chr(c) for r in ((0x41, 0x5A), (0xC0, 0x24F), (0x1E00, 0x1EFF))
@@ -155,7 +201,25 @@ def _legacy_or_successor(code: str, on: dt.date | None) -> Province:
     return _new(_index().successor[code])
 
 
+_BY_ENTRY: dict[tuple, Province] = {}
+
+
+def _era(on: dt.date | None) -> int:
+    """The four periods in which a name resolves the same way."""
+    if on is None:
+        return 0
+    return 1 if on < HUE_RENAME_DATE else 2 if on < MERGER_DATE else 3
+
+
 def _entry_province(e: gi.Entry, on: dt.date | None) -> Province:
+    key = (e, _era(on))
+    p = _BY_ENTRY.get(key)
+    if p is None:
+        p = _BY_ENTRY[key] = _entry_province_uncached(e, on)
+    return p
+
+
+def _entry_province_uncached(e: gi.Entry, on: dt.date | None) -> Province:
     kind = e[0]
     if kind == "P":
         lcode, ncode = e[1], e[2]
@@ -215,35 +279,77 @@ def _accept_prefixed(ents: list, prefix: str, key: str, idx: gi.GazetteerIndex):
     return "commune", None, ([e for e in ws if e[3] == want] or ws, [e for e in ns if e[3] == want] or ns)
 
 
+_RUNS: dict[str, tuple[list[str], list[tuple[int, int, str]]] | None] = {}
+_UNSEEN = ([], [])
+# Per-key answers that do not depend on the text (bounded by the index size): memoised.
+_PREFIXED: dict[tuple[str, str], tuple | None] = {}
+_PROVINCE_LEVEL: dict[str, gi.Entry | None] = {}
+
+
+def _prefixed(key: str, prefix: str, idx: gi.GazetteerIndex):
+    got = _PREFIXED.get((key, prefix), _UNSEEN)
+    if got is _UNSEEN:
+        got = _PREFIXED[(key, prefix)] = _accept_prefixed(idx.names.get(key) or idx.folded[key], prefix, key, idx)
+    return got
+
+
+def _run_keys(run: str, idx: gi.GazetteerIndex) -> tuple[list[str], list[tuple[int, int, str]]] | None:
+    """(syllable keys, syllable offsets within the run) of a run of capitalised words, or None
+    when no name can start in it (no one-syllable name and no first pair of a longer one):
+    that is most runs, and runs recur ('Bộ Công', 'Đồn Biên'), so the answer is memoised."""
+    names, folded, pairs = idx.names, idx.folded, idx.pairs
+    if run.isalpha():  # one word: the common case
+        k = _KEYS.get(run) or _key(run)
+        return ([k], [(0, len(run), run)]) if k in names or k in folded else None
+    if run.replace(" ", "").isalpha():  # 'Word Word': no regex needed
+        rel, pos = [], 0
+        for tok in run.split(" "):
+            if tok:
+                rel.append((pos, pos + len(tok), tok))
+            pos += len(tok) + 1
+    else:
+        rel = [(m.start(), m.end(), m.group()) for m in _SYL.finditer(run)]
+    keys = [_KEYS.get(t[2]) or _key(t[2]) for t in rel]
+    n = len(keys)
+    for i in range(n):
+        k = keys[i]
+        if k in names or k in folded or (i + 1 < n and k + " " + keys[i + 1] in pairs):
+            return keys, rel
+    return None
+
+
 def _scan(work: str, idx: gi.GazetteerIndex) -> list[tuple]:
     """Pass 1: candidate mentions as (start, end, prefix, level, entry | None, candidates | None)."""
-    names, folded, prefixes, free = idx.names, idx.folded, idx.prefixes, idx.free_district
+    names, folded, prefixes, pairs = idx.names, idx.folded, idx.prefixes, idx.pairs
+    runs = _RUNS
     out: list[tuple] = []
     last_end, last_prefix = -100, None
     for rm in _RUN.finditer(work):
         run = rm.group()
-        if run.isalpha():  # the common case: one capitalised word; most begin no name at all
-            k0 = _key(run)
-            if k0 not in names and k0 not in folded:
+        got_run = runs.get(run, _UNSEEN)
+        if got_run is None:
+            continue  # seen before: nothing in this run can begin a name
+        if got_run is _UNSEEN:
+            got_run = _run_keys(run, idx)
+            if len(runs) > 100_000:  # bounded memo for a long-running stream
+                runs.clear()
+            runs[run] = got_run
+            if got_run is None:
                 continue
-        rs = rm.start()
-        if run.replace(" ", "").isalpha():  # plain 'Word Word': split without a regex
-            sy, pos = [], rs
-            for tok in run.split(" "):
-                if tok:
-                    sy.append((pos, pos + len(tok), tok))
-                pos += len(tok) + 1
-        else:
-            sy = [(m.start() + rs, m.end() + rs, m.group()) for m in _SYL.finditer(run)]
-        keys = [_key(s[2]) for s in sy]
+        keys, rel = got_run
         n = len(keys)
+        rs = rm.start()
+        sy = [(a + rs, b + rs, t) for a, b, t in rel]
         before = cue = inherited = None
         checked_before = False
         i = 0
         while i < n:
             # every name that starts at i, by extending one syllable while the text is a key prefix
-            k, j, asc = keys[i], i + 1, sy[i][2].isascii()
-            spans = []
+            k = keys[i]
+            if k not in names and k not in folded and (i + 1 >= n or k + " " + keys[i + 1] not in pairs):
+                i += 1
+                continue
+            j, asc, spans = i + 1, sy[i][2].isascii(), []
             while True:
                 if k in names or (asc and k in folded and (j > i + 1 or len(k) > 4)):
                     spans.append((j, k))  # no-diacritic spellings only for unmistakable names ('Lao')
@@ -263,13 +369,12 @@ def _scan(work: str, idx: gi.GazetteerIndex) -> list[tuple]:
             elif i == 0:
                 if not checked_before:
                     checked_before = True
-                    bm = _BEFORE.search(work, max(0, rs - 18), rs)
-                    if bm:
-                        if bm.group(2):
-                            break  # street, market, person, newspaper...: the run names something else
-                        if bm.group(1):
-                            before = bm.group(1).lower().rstrip(".")
-                        cue = bm.group(3) is not None
+                    kind, word = _word_before(work, rs)
+                    if kind == "other":
+                        break  # street, market, person, newspaper...: the run names something else
+                    if kind == "prefix":
+                        before = _PFX1.get(word.rstrip("."), word)
+                    cue = kind == "cue"
                     if (before is None and last_prefix and 0 < rs - last_end <= 8
                             and _ENUM.fullmatch(work, last_end, rs)):
                         inherited = last_prefix
@@ -277,41 +382,44 @@ def _scan(work: str, idx: gi.GazetteerIndex) -> list[tuple]:
             else:
                 prev = keys[i - 1]
                 here_cue = prev in _CUES
-            got = None
-            for j, k in reversed(spans):
-                ents = names.get(k) or folded[k]
-                if prefix is not None:
-                    got = _accept_prefixed(ents, prefix, k, idx)
-                    if got:
-                        got = (sy[i][0], sy[j - 1][1], prefix, *got)
-                        break
-                    continue
-                if prev in _PERSON_PREV or _bad_tail(keys, sy, j, work, idx):
-                    continue
-                pf = [e for e in ents if e[0] in "PFC"]
-                if pf:
-                    pf.sort(key=lambda e: "PFC".index(e[0]))
-                    if j == i + 1 and len(k) <= 4 and pf[0][0] != "C" and not here_cue:
-                        continue  # 'Huế', 'Kep' alone could be a given name: need a cue word
-                    got = (sy[i][0], sy[j - 1][1], None, "country" if pf[0][0] == "C" else "province", pf[0], None)
-                    break
-                if here_inh:
-                    got = _accept_prefixed(ents, here_inh, k, idx)
-                    if got:
-                        got = (sy[i][0], sy[j - 1][1], here_inh, *got)
-                        break
-                fd = free.get(k)
-                if fd:
-                    got = (sy[i][0], sy[j - 1][1], None, "district", None, ([fd], []))
-                    break
+            got = _judge(spans[-1], i, keys, sy, work, idx, prefix, prev, here_cue, here_inh)
+            j = spans[-1][0]
             if got:
                 out.append(got)
                 last_end = got[1]
                 last_prefix = got[2] if got[3] in ("district", "commune") else None
-                i = j
-            else:
-                i += 1
+            i = j  # a rejected name is skipped whole: its shorter heads are not names here
     return out
+
+
+def _judge(span: tuple[int, str], i: int, keys: list[str], sy: list, work: str, idx: gi.GazetteerIndex,
+           prefix: str | None, prev: str | None, cue: bool, inherited: str | None) -> tuple | None:
+    """The candidate mention for the longest name starting at syllable ``i``, or None."""
+    j, k = span
+    start, end = sy[i][0], sy[j - 1][1]
+    if _bad_tail(keys, sy, j, work, idx):
+        return None
+    if prefix is not None:
+        got = _prefixed(k, prefix, idx)
+        return (start, end, prefix, *got) if got else None
+    if prev in _PERSON_PREV:
+        return None
+    best = _PROVINCE_LEVEL.get(k, _UNSEEN)
+    if best is _UNSEEN:
+        pf = sorted((e for e in idx.names.get(k) or idx.folded[k] if e[0] in "PFC"), key=lambda e: "PFC".index(e[0]))
+        best = _PROVINCE_LEVEL[k] = pf[0] if pf else None
+    if best is not None:
+        if j == i + 1 and len(k) <= 4 and best[0] != "C" and not cue:
+            return None  # 'Huế', 'Kep' alone could be a given name: need a cue word
+        return (start, end, None, "country" if best[0] == "C" else "province", best, None)
+    if inherited:
+        got = _prefixed(k, inherited, idx)
+        if got:
+            return (start, end, inherited, *got)
+    fd = idx.free_district.get(k)
+    if fd:
+        return (start, end, None, "district", None, ([fd], []))
+    return None
 
 
 def _resolve(raw: list[tuple], on: dt.date | None) -> list[tuple[tuple, Province]]:
