@@ -18,8 +18,10 @@ from lunar_vn import convert_lunar_to_solar
 _DAY = r"(?P<d>[0-3]?\d)"
 _MON = r"(?P<m>1[0-2]|0?[1-9])"
 DAY_DATE_RE = re.compile(
-    r"(?<![\d.,/-])" + _DAY + r"\s?(?P<sep>[/.-])\s?" + _MON + r"(?:(?P=sep)(?P<y>(?:19|20)\d{2}))?(?![\d]|[.,]\d)"
+    r"(?P<d>\d{1,2})\s?(?P<sep>[/.-])\s?(?P<m>\d{1,2})(?:(?P=sep)(?P<y>(?:19|20)\d{2}))?(?![\d]|[.,]\d)"
 )
+"""D/M, D-M, D.M with an optional year. It starts on a digit so the scan is fast; the checks a
+lookbehind would do (not inside a longer number) and the ranges are made on each match."""
 _DATE_CONTEXT = re.compile(
     r"(?:ngày|hôm|sáng|trưa|chiều|tối|đêm|rạng sáng|khuya|giờ|\dh|\dh\d\d|phút|lúc|\(|vào|từ|đến|hết|nay)\s*(?:\(|ngày\s*)?$"
 )
@@ -89,11 +91,15 @@ def find_dates(lower: str, published: dt.date | None, start: int = 0, end: int |
             value = _tet_date(m, published)
             if value is not None:
                 out.append(DateMention(m.start(), m.end(), value))
-    for m in DAY_DATE_RE.finditer(lower, start, len(lower) if end is None else end):
+    for m in DAY_DATE_RE.finditer(lower, start, stop):
+        if m.start() > 0 and lower[m.start() - 1] in "0123456789.,/-":
+            continue
+        day, month = int(m.group("d")), int(m.group("m"))
+        if not (1 <= day <= 31 and 1 <= month <= 12):
+            continue
         before = lower[max(0, m.start() - 14):m.start()]
         if not m.group("y") and not _DATE_CONTEXT.search(before):
             continue
-        day, month = int(m.group("d")), int(m.group("m"))
         year = int(m.group("y")) if m.group("y") else _year_for(day, month, published)
         if year is None:
             continue

@@ -53,6 +53,18 @@ _CLAUSE_BREAK = re.compile(r"[;.!?]")
 _LIST_GAP = re.compile(r"\s*(?:,|và|cùng|,\s*và)\s*")
 _THEM_BEFORE = re.compile(r"\bthêm\s*$")
 
+_PRICE_WORDS = ("/", "giá", "mỗi")
+_DELTA_WORDS = ("tăng", "giảm", "vượt", "cùng kỳ", "hơn", "so với")
+_WEIGHT_WORDS = ("nặng", "lượng", "cân")
+_TOTAL_WORDS = ("tổng", "toàn bộ", "tính chung", "cả thảy", "tất cả")
+_LINK_WORDS = ("vụ", "chuyên án")
+
+
+def _cued(rx: re.Pattern[str], words: tuple[str, ...], window: str) -> bool:
+    """``rx.search(window)``, skipped when none of the words it needs is in the window: a substring
+    test costs a fraction of a regex that must be tried at every position of the window."""
+    return any(w in window for w in words) and rx.search(window) is not None
+
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 LOWER = "a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 NAME_RE = re.compile(rf"(?<![{UPPER}{LOWER}])[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]*){{1,3}}(?![{LOWER}{UPPER}])")
@@ -120,14 +132,17 @@ MAX_CLAUSE = 300
 
 
 def _clause_start(lower: str, start: int, floor: int) -> int:
-    """Start of the clause holding position ``start`` (after the last ; . ! ? in the sentence)."""
-    i = start
+    """Start of the clause holding position ``start`` (after the last ; . ! ? in the sentence;
+    a dot between digits, as in "3.352", does not end a clause)."""
     limit = max(floor, start - MAX_CLAUSE)
-    while i > limit:
-        if lower[i - 1] in ";.!?" and not (lower[i - 1] == "." and i >= 2 and lower[i - 2].isdigit()):
-            return i
-        i -= 1
-    return limit
+    best = max(lower.rfind(";", limit, start), lower.rfind("!", limit, start), lower.rfind("?", limit, start))
+    dot_end = start
+    while (dot := lower.rfind(".", max(limit, best + 1), dot_end)) != -1:
+        if not (dot > 0 and lower[dot - 1].isdigit()):
+            best = dot
+            break
+        dot_end = dot
+    return best + 1 if best >= limit else limit
 
 
 def find_drugs(lower: str) -> list[tuple[int, int, str]]:
@@ -202,7 +217,7 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
         unit, factor = lx.UNIT_FORMS[m.group("unit")]
         qualifier, q_start = hedges[i]
         before = lower[max(start, q_start - 40):q_start]
-        if _PRICE_BEFORE.search(before) or lx.DELTA_BEFORE.search(before):
+        if _cued(_PRICE_BEFORE, _PRICE_WORDS, before) or _cued(lx.DELTA_BEFORE, _DELTA_WORDS, before):
             continue
         if lx.NON_DRUG_AFTER_UNIT.match(lower, m.end()):
             continue
@@ -220,7 +235,7 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
         clause_floor = _clause_start(lower, q_start, start)
         if forward and forward[0][0] - m.end() <= 14:
             q.drug, q.drug_span = forward[0][2], forward[0][:2]
-        elif _WEIGHT_BEFORE.search(lower, max(start, q_start - 30), q_start):
+        elif _cued(_WEIGHT_BEFORE, _WEIGHT_WORDS, lower[max(start, q_start - 30):q_start]):
             q.weight_of_previous = bool(out) and out[-1].start >= clause_floor - 200
             if not q.weight_of_previous:
                 back = _backward_drug(lower, clause_floor, q_start)
@@ -237,7 +252,7 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
             if back:
                 q.drug, q.drug_span = back
         context = lower[clause_floor:q_start]
-        q.is_total = bool(lx.TOTAL_CUE.search(context))
+        q.is_total = _cued(lx.TOTAL_CUE, _TOTAL_WORDS, context)
         q.is_addition = bool(lx.ADDITION_CUE.search(lower, m.end(), min(end, m.end() + 45)) or
                              _THEM_BEFORE.search(context))
         out.append(q)
@@ -253,7 +268,7 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
     for m in COUNT_RE.finditer(lower, start, end):
         unit = m.group("unit")
         before = lower[max(start, m.start() - 40):m.start()]
-        if lx.DELTA_BEFORE.search(before) or _MONEY_BEFORE.search(before):
+        if _cued(lx.DELTA_BEFORE, _DELTA_WORDS, before) or _cued(_MONEY_BEFORE, _PRICE_WORDS, before):
             continue
         value = _number(m.group("num"), mass=False)
         if value is None or value != int(value) or value <= 0:
@@ -270,7 +285,7 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
         else:
             if lx.PERSON_NOT_SUSPECT.match(lower, m.end()):
                 continue
-            linked = bool(_CASE_LINK_BEFORE.search(before))
+            linked = _cued(_CASE_LINK_BEFORE, _LINK_WORDS, before)
             arrested = linked or bool(lx.ARREST_VERBS.search(context[-90:])) or bool(lx.ARREST_AFTER.match(lower[m.end():end]))
             if not arrested:
                 continue
@@ -292,10 +307,10 @@ def find_arrested_names(text: str, lower: str, start: int, end: int) -> list[tup
         if first in _NOT_A_PERSON:
             continue
         before = lower[max(start, m.start() - 40):m.start()]
-        if _NOT_ARRESTED_BEFORE.search(before):
-            continue
-        joined = bool(out) and _NAME_JOIN.fullmatch(lower, out[-1][1], m.start()) is not None
-        if _NAME_PAREN_AFTER.match(lower, m.end()) or _ARREST_BEFORE_NAME.search(before) or joined:
+        caught = (_NAME_PAREN_AFTER.match(lower, m.end()) is not None
+                  or (bool(out) and _NAME_JOIN.fullmatch(lower, out[-1][1], m.start()) is not None)
+                  or _ARREST_BEFORE_NAME.search(before) is not None)
+        if caught and not _NOT_ARRESTED_BEFORE.search(before):
             out.append((m.start(), m.end(), m.group()))
     return out
 
