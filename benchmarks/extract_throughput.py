@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from schemas.items import parse_item  # noqa: E402
-from streams.extraction import extract  # noqa: E402
+from schemas.items import parse_item
+from streams.extraction import extract
 
 
 def load_items(shared: Path) -> list:

@@ -9,7 +9,15 @@ from schemas.events import Seizure, SeizureEvent
 from schemas.items import Item, NewsItem, ReportItem, ReportSeizure, parse_item
 
 __all__ = [
-    "Drug", "Qualifier", "Span", "Unit",
-    "Seizure", "SeizureEvent",
-    "Item", "NewsItem", "ReportItem", "ReportSeizure", "parse_item",
+    "Drug",
+    "Item",
+    "NewsItem",
+    "Qualifier",
+    "ReportItem",
+    "ReportSeizure",
+    "Seizure",
+    "SeizureEvent",
+    "Span",
+    "Unit",
+    "parse_item",
 ]

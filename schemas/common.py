@@ -37,7 +37,7 @@ class Span(WireModel):
     text: str = Field(description="the evidence as it stands in the text")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Span":
+    def _ordered(self) -> Span:
         if self.end < self.start:
             raise ValueError("span end is before its start")
         return self

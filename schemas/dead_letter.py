@@ -30,7 +30,7 @@ class DeadLetter(WireModel):
     failed_at: dt.datetime
 
     @classmethod
-    def for_payload(cls, payload: bytes, *, max_bytes: int | None = None, **fields: object) -> "DeadLetter":
+    def for_payload(cls, payload: bytes, *, max_bytes: int | None = None, **fields: object) -> DeadLetter:
         """Build a dead letter keeping the original bytes intact (base64) plus a readable preview.
 
         ``max_bytes`` caps what is kept (a 100 MB input must not make a 133 MB DLQ record);

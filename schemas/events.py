@@ -70,7 +70,7 @@ class SeizureEvent(WireModel):
     evidence: dict[str, Span] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _consistent(self) -> "SeizureEvent":
+    def _consistent(self) -> SeizureEvent:
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValueError("period_end is before period_start")
         if not self.has_figures():

@@ -6,7 +6,7 @@ which is also the shape of the annotated corpus items (their gold fields are ign
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, TypeAdapter, field_validator
 
@@ -89,7 +89,7 @@ def _item_type(value: Any) -> str | None:
 
 
 Item = Annotated[
-    Union[Annotated[NewsItem, Tag("news")], Annotated[ReportItem, Tag("report")]],
+    Annotated[NewsItem, Tag("news")] | Annotated[ReportItem, Tag("report")],
     Discriminator(_item_type, custom_error_type="unknown_item_type",
                   custom_error_message="unknown item type (expected 'news' or 'report')"),
 ]

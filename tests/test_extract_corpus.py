@@ -5,8 +5,8 @@ The gold events are only read here, to score; the extractor never sees them.
 from __future__ import annotations
 
 import pytest
-
 from corpus_support import corpus_items, scorer
+
 from schemas.items import parse_item
 from streams.extraction import extract
 

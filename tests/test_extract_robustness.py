@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemas.items import NewsItem
 from streams.extraction import extract

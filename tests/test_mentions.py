@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, strategies as st
-
 from corpus_support import corpus_items
+from hypothesis import given
+from hypothesis import strategies as st
+
 from streams.extraction import lexicon as lx
 from streams.extraction.mentions import find_counts, find_drugs, find_quantities
 from streams.extraction.normalize import normalize

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +70,7 @@ def read_items(path: str, published: str | None = None) -> Iterator[NewsItem | R
         yield InputError(f"{name}: not valid UTF-8 (byte {exc.start})")
         return
     if path.endswith(".txt"):
-        yield _guard(lambda: _text_item(text, Path(path).stem, published))
+        yield _guard(_text_item, text, Path(path).stem, published)
         return
     if path.endswith(".json"):
         try:
@@ -79,11 +79,11 @@ def read_items(path: str, published: str | None = None) -> Iterator[NewsItem | R
             yield InputError(f"{name}: invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
             return
         for i, obj in enumerate(data if isinstance(data, list) else [data]):
-            yield _guard(lambda: _validate(obj, name if not isinstance(data, list) else f"{name}[{i}]"))
+            yield _guard(_validate, obj, name if not isinstance(data, list) else f"{name}[{i}]")
         return
     lines = [ln for ln in text.splitlines()]
     if path == "-" and lines and not lines[0].lstrip().startswith("{"):
-        yield _guard(lambda: _text_item(text, "stdin", published))
+        yield _guard(_text_item, text, "stdin", published)
         return
     for n, line in enumerate(lines, 1):
         if not line.strip():
@@ -93,12 +93,13 @@ def read_items(path: str, published: str | None = None) -> Iterator[NewsItem | R
         except json.JSONDecodeError as exc:
             yield InputError(f"{name}:{n}: invalid JSON: {exc.msg}")
             continue
-        yield _guard(lambda: _validate(obj, f"{name}:{n}"))
+        yield _guard(_validate, obj, f"{name}:{n}")
 
 
-def _guard(make: Any) -> NewsItem | ReportItem | InputError:
+def _guard(make: Callable[..., NewsItem | ReportItem], *args: Any) -> NewsItem | ReportItem | InputError:
+    """``make(*args)``, or the InputError it raised, so that one bad input does not end the stream."""
     try:
-        return make()
+        return make(*args)
     except InputError as exc:
         return exc
 
@@ -114,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
                 continue
             try:
                 events = extract(item)
-            except Exception as exc:  # an extractor bug must not stop the batch
+            except Exception as exc:  # noqa: BLE001 - an extractor bug must not stop the batch
                 print(f"seizurewatch extract: {path}: {item.id}: extraction failed: {exc!r}", file=sys.stderr)
                 failures += 1
                 continue

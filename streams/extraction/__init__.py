@@ -21,4 +21,4 @@ def extract(item: NewsItem | ReportItem) -> list[SeizureEvent]:
     return extract_news(item)
 
 
-__all__ = ["extract", "EXTRACTOR_VERSION"]
+__all__ = ["EXTRACTOR_VERSION", "extract"]

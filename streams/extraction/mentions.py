@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 
 from streams.extraction import lexicon as lx
 from streams.extraction.numbers import (
-    NUMBER_PATTERN, SCALE, WORD_NUMBER_PATTERN, apply_scale, parse_number, parse_word_number,
+    NUMBER_PATTERN,
+    SCALE,
+    WORD_NUMBER_PATTERN,
+    apply_scale,
+    parse_number,
+    parse_word_number,
 )
 
 _NUM = rf"(?<![\w.,])(?:{NUMBER_PATTERN}|{WORD_NUMBER_PATTERN})"
@@ -77,9 +82,7 @@ _NAME_JOIN = re.compile(r"\s*(?:,|và|cùng)\s*")
 """Between two names caught together ("bắt quả tang Vừ A Chống và Mùa A Sử")."""
 _NOT_ARRESTED_BEFORE = re.compile(r"(?:triệu tập|mời|làm chứng|nhân chứng|của|tên là|tên|đồng chí|thuê|chủ nhà)\s+(?:[^\s]+\s+){0,2}$")
 _NOT_A_PERSON = frozenset(
-    "công đồn bộ phòng cục đội sở thôn xã huyện tỉnh phường ấp bản tổ trạm chi ban viện tòa ủy hội "
-    "đại thượng trung thiếu trung tướng tướng tá đảng nhà quốc thành quận thị khu cửa đường tuyến hải "
-    "biên cảnh trường trại tp việt lào campuchia trung".split()
+    ["công", "đồn", "bộ", "phòng", "cục", "đội", "sở", "thôn", "xã", "huyện", "tỉnh", "phường", "ấp", "bản", "tổ", "trạm", "chi", "ban", "viện", "tòa", "ủy", "hội", "đại", "thượng", "trung", "thiếu", "trung", "tướng", "tướng", "tá", "đảng", "nhà", "quốc", "thành", "quận", "thị", "khu", "cửa", "đường", "tuyến", "hải", "biên", "cảnh", "trường", "trại", "tp", "việt", "lào", "campuchia", "trung"]
 )
 
 
@@ -167,7 +170,7 @@ class DrugIndex:
     extraction above a thousand articles a second.
     """
 
-    __slots__ = ("text", "starts", "found")
+    __slots__ = ("found", "starts", "text")
 
     def __init__(self, lower: str) -> None:
         self.text = lower

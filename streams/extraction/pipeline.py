@@ -22,7 +22,14 @@ from schemas.events import Seizure, SeizureEvent
 from schemas.items import NewsItem
 from streams.extraction import lexicon as lx
 from streams.extraction.dates import DateMention, PeriodMention, find_dates, find_periods
-from streams.extraction.mentions import Count, DrugIndex, Quantity, SentenceFigures, drugs_in, sentence_figures
+from streams.extraction.mentions import (
+    Count,
+    DrugIndex,
+    Quantity,
+    SentenceFigures,
+    drugs_in,
+    sentence_figures,
+)
 from streams.extraction.normalize import Normalized, normalize
 from streams.extraction.places import PlaceMention, Province, find_places
 
@@ -309,13 +316,12 @@ def _statement_place(st: Statement, lower: str, main: tuple[Province, PlaceMenti
                      ) -> tuple[Province | None, PlaceMention | None, str | None]:
     """(province, its mention, country) of a statement: a locative place, else the article's main one."""
     for s in st.sentences:
-        if s.figures.quantities or s.figures.counts:
-            if lx.FOREIGN_AREA.search(lower, s.start, s.end):
-                country = next((c for w, c in _COUNTRY_WORDS if w in lower[s.start:s.end]), None)
-                foreign = [m for m in s.places if m.province.country != "VN" and m.level != "country"]
-                if len(foreign) == 1:
-                    return foreign[0].province, foreign[0], foreign[0].province.country
-                return None, None, country
+        if (s.figures.quantities or s.figures.counts) and lx.FOREIGN_AREA.search(lower, s.start, s.end):
+            country = next((c for w, c in _COUNTRY_WORDS if w in lower[s.start:s.end]), None)
+            foreign = [m for m in s.places if m.province.country != "VN" and m.level != "country"]
+            if len(foreign) == 1:
+                return foreign[0].province, foreign[0], foreign[0].province.country
+            return None, None, country
     ranked = sorted(st.sentences, key=lambda s: not (s.figures.quantities or _BUST_CUE.search(lower, s.start, s.end)))
     for s in ranked:  # the bust's own sentences first, then the rest of the story
         for m in s.places:
