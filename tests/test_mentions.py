@@ -78,3 +78,8 @@ def test_counts_and_their_traps() -> None:
     assert _counts("khởi tố 2 bị can") == [("suspects", 2)]
     assert _counts("số người bị bắt là 1.150, tăng 45,9%") == [("suspects", 1150)]
     assert _counts("chuyên án 221C") == []
+
+
+def test_people_using_drugs_are_not_suspects() -> None:
+    assert _counts("kiểm tra quán, phát hiện 12 người đang sử dụng trái phép chất ma túy") == []
+    assert _counts("tạm giữ 4 người gồm chủ quán và 3 nhân viên") == [("suspects", 4)]

@@ -79,7 +79,7 @@ PERSON_UNIT = (
     r"người đàn ông|người phụ nữ|người nước ngoài|người quốc tịch|người mang quốc tịch|người"
 )
 PERSON_NOT_SUSPECT = re.compile(
-    r"\s*(?:nghiện|dân|tham dự|cho kết quả|trong quán|có mặt|tham gia|sử dụng|dương tính|lao động|bệnh|thân|nhà|đi đường|bị thương|"
+    r"\s*(?:(?:đang|có|bị|đã|được) )?(?:nghiện|dân|tham dự|cho kết quả|trong quán|có mặt|tham gia|sử dụng|dương tính|lao động|bệnh|thân|nhà|đi đường|bị thương|"
     r"cán bộ|chiến sĩ|được|đang cai|cai nghiện|học viên|trong độ tuổi|có hành vi sử dụng|có liên quan đến việc sử dụng)"
 )
 ARREST_VERBS = re.compile(
