@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("extract", "schemas")
+COMMANDS = ("up", "extract", "schemas", "worker", "publish", "tables", "alerts", "dlq")
 """Subcommand modules under streams.commands, in --help order."""
 
 

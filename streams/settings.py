@@ -55,12 +55,20 @@ class Settings(BaseSettings):
     dlq_max_payload_bytes: int = Field(
         default=16 * 1024 * 1024, gt=0,
         description="original bytes kept in a dead letter; longer payloads are cut (payload_truncated=true)")
+    producer_max_batch_size: int = Field(
+        default=1, ge=1,
+        description="bytes per producer batch; 1 = one record per batch. Tansu 0.6 answers ListOffsets with "
+                    "(last batch's base offset + 1), so with multi-record batches faust's table recovery stops "
+                    "short of the changelog end and loses rows. Raise it (e.g. 16384) on a real Kafka cluster")
     store: str = Field(default="memory://", description="faust table store URL (tables rebuild from changelogs)")
     commit_interval: float = Field(default=1.0, gt=0, description="seconds between offset commits")
 
     # --- worker ---
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=6066, ge=1, le=65535)
+    canonical_url: str | None = Field(
+        default=None, description="how other workers reach this one's web server (e.g. http://worker-1:6066); "
+                                  "default http://WEB_HOST:WEB_PORT, the host name when WEB_HOST is 0.0.0.0")
     data_dir: Path = Field(default=Path("var/seizurewatch"), description="faust table state (rocksdb/memory)")
     thresholds_file: Path | None = Field(default=None, description="YAML alert rules; none = no alerts")
     window_retention_days: int = Field(default=400, ge=1, description="event-time windows kept before expiry")

@@ -1,0 +1,81 @@
+"""``seizurewatch worker``: run the streaming service against SEIZUREWATCH_BROKER.
+
+Creates every topic first (streams.topics), then runs the faust worker with the ingest,
+aggregate and alert agents and the web server (API, /metrics, dashboard) on
+SEIZUREWATCH_WEB_HOST:SEIZUREWATCH_WEB_PORT. Stops cleanly on SIGINT / SIGTERM.
+
+Exit codes: 0 clean stop, 1 startup failure (broker unreachable, bad settings or rules),
+2 usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from pydantic import ValidationError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("worker", help="run the streaming service (settings from SEIZUREWATCH_* variables)",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--web-port", type=int, help="override SEIZUREWATCH_WEB_PORT")
+    p.add_argument("--thresholds", help="override SEIZUREWATCH_THRESHOLDS_FILE (YAML alert rules)")
+    p.add_argument("--no-create-topics", action="store_true", help="do not create missing topics")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from streams.settings import Settings
+
+    overrides: dict[str, object] = {}
+    if args.web_port:
+        overrides["web_port"] = args.web_port
+    if args.thresholds:
+        overrides["thresholds_file"] = args.thresholds
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        print(f"seizurewatch worker: bad settings: {exc}", file=sys.stderr)
+        return 1
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    if not args.no_create_topics:
+        from streams.topics import ensure_topics
+
+        try:
+            loop.run_until_complete(ensure_topics(settings))
+        except Exception as exc:
+            print(f"seizurewatch worker: cannot create topics on {settings.broker}: {exc}", file=sys.stderr)
+            return 1
+    try:
+        from streams.app import create_app
+
+        app = create_app(settings)
+    except (ValidationError, OSError, ValueError) as exc:
+        print(f"seizurewatch worker: {exc}", file=sys.stderr)
+        return 1
+
+    from faust import Worker
+
+    worker = Worker(app, loop=loop, loglevel=settings.log_level.upper(), redirect_stdouts=False)
+    try:
+        worker.execute_from_commandline()
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m streams.commands.worker``: the worker alone (does not load the other subcommands)."""
+    parser = argparse.ArgumentParser(prog="seizurewatch")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["worker", *(sys.argv[1:] if argv is None else argv)])
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""Read-only HTTP views on the worker's faust web server (JSON), /metrics, and the dashboard page.
+
+Routes:
+
+- ``GET /api/health``            ``{"ready": bool, ...}``: joined the group, tables recovered
+- ``GET /api/provinces``         ``{"provinces": [{province, events, watermark, totals: {kind: {metric: v}}}]}``
+- ``GET /api/provinces/{name}``  one province: totals, the current ``windows`` (1d / 30d / month
+  at its latest event date, both kinds), ``daily`` buckets ``{kind: {iso: {metric: v}}}``, ``watermark``
+- ``GET /api/alerts``            ``{"alerts": [Alert...]}`` newest first (``?limit=N``)
+- ``GET /api/events/{event_id}`` ``{"event": SeizureEvent, "item": {id, title, text, ...}, "text": ...}``
+  from a bounded store of recent events (404 when unknown or evicted)
+- ``GET /metrics``               Prometheus text format (streams.metrics registry)
+- ``GET /`` and ``/<file>``      files of ``streams/web_static/`` when that folder exists
+
+Tables are partitioned: a worker holds only the partitions assigned to it, so every view
+also asks the other workers of the group (their URLs come from faust's assignor, i.e. each
+worker's ``canonical_url``) with ``?scope=local`` and merges; ``"partial": true`` in a
+list answer says a peer did not answer. Views never write a table and never talk to Kafka.
+"""
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from faust import web as fweb
+
+from schemas.alerts import Alert
+from streams.aggregation import ProvinceState
+
+if TYPE_CHECKING:
+    from streams.app import Runtime
+
+STATIC_DIR = Path(__file__).resolve().parent / "web_static"
+
+
+def _provinces(rt: Runtime) -> dict[str, ProvinceState]:
+    return {p: rt.rows.province(p) for p in rt.rows.provinces()}
+
+
+def _table_alerts(rt: Runtime) -> list[Alert]:
+    alerts = []
+    for _, row in list(rt.alert_state.items()):
+        for a in (row or {}).get("recent", []):
+            try:
+                alerts.append(Alert.model_validate(a))
+            except Exception:  # pragma: no cover - a row written by an older version
+                continue
+    return alerts
+
+
+def health(rt: Runtime) -> dict[str, Any]:
+    app = rt.app
+    try:
+        assigned = len(app.consumer.assignment())
+    except Exception:
+        assigned = 0
+    try:
+        recovered = app.tables.recovery.completed.is_set()
+    except Exception:
+        recovered = False
+    rebalancing = bool(getattr(app, "rebalancing", False))
+    return {"ready": bool(assigned and recovered and not rebalancing), "assigned_partitions": assigned,
+            "recovered": recovered, "rebalancing": rebalancing, "app_id": rt.settings.app_id}
+
+
+def peer_urls(rt: Runtime) -> list[str]:
+    """Web URLs of the other workers of the group (faust's assignor shares every member's canonical URL)."""
+    try:
+        hosts = list(rt.app.assignor.tables_metadata().keys())
+    except Exception:  # noqa: BLE001 - before the first assignment
+        return []
+    me = str(rt.app.conf.canonical_url).rstrip("/")
+    return sorted({str(h).rstrip("/") for h in hosts} - {me})
+
+
+async def _from_peers(rt: Runtime, path: str) -> tuple[list[Any], bool]:
+    """GET ``path`` (with ?scope=local) from every peer; returns (JSON documents, did all answer?)."""
+    peers = peer_urls(rt)
+    if not peers:
+        return [], True
+    import aiohttp
+
+    timeout = aiohttp.ClientTimeout(total=3)
+    sep = "&" if "?" in path else "?"
+
+    async def one(session: aiohttp.ClientSession, base: str) -> Any:
+        async with session.get(f"{base}{path}{sep}scope=local") as resp:
+            if resp.status == 404:
+                return None
+            resp.raise_for_status()
+            return await resp.json()
+
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        results = await asyncio.gather(*(one(session, p) for p in peers), return_exceptions=True)
+    docs = [r for r in results if r is not None and not isinstance(r, BaseException)]
+    return docs, not any(isinstance(r, BaseException) for r in results)
+
+
+def _local(request: fweb.Request) -> bool:
+    return request.query.get("scope") == "local"
+
+
+def register(rt: Runtime) -> None:
+    """Views answer from this worker's partitions and, unless ``?scope=local``, merge the peers' answers.
+
+    A worker only holds the table partitions assigned to it, so with several workers each
+    view asks its peers (with ``?scope=local``: no recursion) and merges; ``partial: true``
+    says a peer did not answer.
+    """
+    app = rt.app
+
+    @app.page("/api/health")
+    async def get_health(self: fweb.View, request: fweb.Request) -> fweb.Response:
+        return self.json({**health(rt), "peers": peer_urls(rt)})
+
+    @app.page("/api/provinces")
+    async def get_provinces(self: fweb.View, request: fweb.Request) -> fweb.Response:
+        states = _provinces(rt)
+        merged = {k: v.summary() for k, v in states.items()}
+        complete = True
+        if not _local(request):
+            docs, complete = await _from_peers(rt, "/api/provinces")
+            for doc in docs:
+                for entry in doc.get("provinces", []):
+                    have = merged.get(entry["province"])
+                    # during a rebalance two workers may both hold a province: keep the fuller one
+                    if have is None or entry.get("events", 0) > have.get("events", 0):
+                        merged[entry["province"]] = entry
+        return self.json({"provinces": [merged[k] for k in sorted(merged)], "partial": not complete})
+
+    @app.page("/api/provinces/{name}")
+    class ProvinceView(fweb.View):
+        async def get(self, request: fweb.Request, name: str) -> fweb.Response:
+            if rt.rows.keys_of(name):
+                state = rt.rows.province(name)
+                return self.json({**state.summary(), "windows": state.windows_at(None), "daily": state.daily})
+            if not _local(request):
+                from urllib.parse import quote
+
+                docs, _ = await _from_peers(rt, f"/api/provinces/{quote(name)}")
+                if docs:
+                    return self.json(max(docs, key=lambda d: d.get("events", 0)))
+            return self.json({"error": f"unknown province {name!r}"}, status=404)
+
+    @app.page("/api/alerts")
+    async def get_alerts(self: fweb.View, request: fweb.Request) -> fweb.Response:
+        try:
+            limit = max(1, min(int(request.query.get("limit", rt.settings.latest_alerts)), 10_000))
+        except ValueError:
+            return self.json({"error": "limit must be an integer"}, status=400)
+        more = _table_alerts(rt)
+        complete = True
+        if not _local(request):
+            docs, complete = await _from_peers(rt, f"/api/alerts?limit={limit}")
+            more += [Alert.model_validate(a) for d in docs for a in d.get("alerts", [])]
+        alerts = rt.latest_alerts.merged(more)[:limit]
+        return self.json({"alerts": [a.model_dump(mode="json") for a in alerts], "partial": not complete})
+
+    @app.page("/api/events/{event_id}")
+    class EventView(fweb.View):
+        async def get(self, request: fweb.Request, event_id: str) -> fweb.Response:
+            found = rt.recent_events.get(event_id)
+            if found is None and not _local(request):
+                docs, _ = await _from_peers(rt, f"/api/events/{event_id}")
+                found = docs[0] if docs else None
+            if found is None:
+                return self.json({"error": f"event {event_id!r} is not among the recent events"}, status=404)
+            return self.json(found)
+
+    @app.page("/metrics")
+    async def get_metrics(self: fweb.View, request: fweb.Request) -> fweb.Response:
+        from streams.agents import record_consumer_lag
+
+        record_consumer_lag(rt)
+        return self.bytes(rt.metrics.render(), content_type=rt.metrics.content_type.split(";")[0])
+
+    _faust_sensors(rt)
+    if STATIC_DIR.is_dir():
+        _static(rt)
+
+
+def _faust_sensors(rt: Runtime) -> None:
+    """faust's own sensor metrics in our registry, prefixed ``seizurewatch_faust_`` (no clashes)."""
+    try:
+        from faust.sensors.prometheus import FaustMetrics, PrometheusMonitor
+
+        faust_metrics = FaustMetrics.create(rt.metrics.registry, "seizurewatch_faust")
+        rt.app.monitor = PrometheusMonitor(metrics=faust_metrics)
+    except Exception:  # pragma: no cover - sensors are optional
+        pass
+
+
+def _static(rt: Runtime) -> None:
+    files = {p.name: p for p in STATIC_DIR.iterdir() if p.is_file() and not p.name.startswith(".")}
+
+    def serve(path: Path) -> Any:
+        ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+        async def view(self: fweb.View, request: fweb.Request) -> fweb.Response:
+            # read on each request: the page can be edited without restarting the worker
+            return self.bytes(path.read_bytes(), content_type=ctype)
+
+        return view
+
+    if "index.html" in files:
+        rt.app.page("/")(serve(files["index.html"]))
+    for name, path in files.items():
+        rt.app.page(f"/{name}")(serve(path))

@@ -1,0 +1,64 @@
+"""The embedded broker starts, is reachable, and never leaves a process behind."""
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+
+from streams.broker import BrokerError, EmbeddedBroker
+from streams.settings import Settings
+from streams.topics import ensure_topics, topic_specs
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_start_stop_is_idempotent_and_reaps() -> None:
+    b = EmbeddedBroker().start()
+    pid = b.pid
+    assert b.url == f"kafka://127.0.0.1:{b.port}" and b.bootstrap == f"127.0.0.1:{b.port}"
+    b.stop()
+    b.stop()
+    assert pid is not None and not _alive(pid)
+
+
+def test_stopped_on_exception() -> None:
+    pid = None
+    with pytest.raises(ZeroDivisionError), EmbeddedBroker() as b:
+        pid = b.pid
+        1 / 0  # noqa: B018
+    assert pid is not None and not _alive(pid)
+
+
+def test_bad_binary_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEIZUREWATCH_BROKER_BIN", "/bin/false")
+    with pytest.raises(BrokerError):
+        EmbeddedBroker(startup_timeout=5).start()
+
+
+def test_ensure_topics_is_idempotent(broker: EmbeddedBroker) -> None:
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    settings = Settings(broker=broker.url, app_id="topics-test", items_topic="t-items", events_topic="t-events",
+                        alerts_topic="t-alerts", dlq_topic="t-dlq", partitions=3)
+
+    async def run() -> dict[str, int]:
+        await ensure_topics(settings)
+        await ensure_topics(settings)
+        admin = AIOKafkaAdminClient(bootstrap_servers=broker.bootstrap)
+        await admin.start()
+        try:
+            names = [s.name for s in topic_specs(settings)]
+            return {d["topic"]: len(d["partitions"]) for d in await admin.describe_topics(names)}
+        finally:
+            await admin.close()
+
+    counts = asyncio.run(run())
+    assert counts == {s.name: s.partitions for s in topic_specs(settings)}
+    assert counts["t-items"] == 3
