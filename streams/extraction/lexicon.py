@@ -98,7 +98,6 @@ TOTAL_CUE = re.compile(
     r"(?:tổng cộng|tổng số|tổng khối lượng|tổng trọng lượng|toàn bộ|tính chung|nâng tổng|tổng lượng|cả thảy|"
     r"tất cả)[^.;]*$"
 )
-ADDITION_CUE = re.compile(r"(?:thêm|nữa)\b")
 
 # --- incident vs aggregate
 NEW_BUST_CUE = re.compile(

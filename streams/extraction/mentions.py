@@ -56,7 +56,6 @@ _WEIGHT_BEFORE = re.compile(r"(?:nặng|khối lượng|trọng lượng|cân đ
 _CASE_LINK_BEFORE = re.compile(r"(?:vụ(?: án| việc)?|chuyên án)\s*(?:/|,|với|và|gồm)\s*(?:bắt\s*)?$")
 _CLAUSE_BREAK = re.compile(r"[;.!?]")
 _LIST_GAP = re.compile(r"\s*(?:,|và|cùng|,\s*và)\s*")
-_THEM_BEFORE = re.compile(r"\bthêm\s*$")
 
 _PRICE_WORDS = ("/", "giá", "mỗi")
 _DELTA_WORDS = ("tăng", "giảm", "vượt", "cùng kỳ", "hơn", "so với")
@@ -97,7 +96,6 @@ class Quantity:
     drug_span: tuple[int, int] | None = None
     weight_of_previous: bool = False
     is_total: bool = False
-    is_addition: bool = False
     shares_next_drug: bool = False
 
 
@@ -107,7 +105,6 @@ class Count:
     end: int
     field: str  # cases | suspects | operations
     value: int
-    linked_to_cases: bool = False
     prosecution: bool = False
     is_total: bool = False
 
@@ -256,8 +253,6 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
                 q.drug, q.drug_span = back
         context = lower[clause_floor:q_start]
         q.is_total = _cued(lx.TOTAL_CUE, _TOTAL_WORDS, context)
-        q.is_addition = bool(lx.ADDITION_CUE.search(lower, m.end(), min(end, m.end() + 45)) or
-                             _THEM_BEFORE.search(context))
         out.append(q)
     for i in range(len(out) - 2, -1, -1):  # "gần 2.000 viên và hơn 3 kg ma túy tổng hợp"
         if out[i].shares_next_drug and out[i].drug is None:
@@ -292,7 +287,7 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
             arrested = linked or bool(lx.ARREST_VERBS.search(context[-90:])) or bool(lx.ARREST_AFTER.match(lower[m.end():end]))
             if not arrested:
                 continue
-            out.append(Count(m.start(), m.end(), "suspects", int(value), linked_to_cases=linked,
+            out.append(Count(m.start(), m.end(), "suspects", int(value),
                              prosecution=prosecution))
     for rx, total in ((SUSPECT_PHRASE_RE, False), (TOTAL_SUSPECTS_RE, True)):
         for m in rx.finditer(lower, start, end):
