@@ -65,6 +65,11 @@ class SeizureEvent(WireModel):
     province_code: str | None = Field(default=None, description="official code of `province`")
     province_2025: str | None = Field(default=None, description="the post-July-2025 province it lies in")
     province_2025_code: str | None = None
+    district: str | None = Field(default=None, description="district (huyện/quận/thị xã) of the seizure place, "
+                                 "as written with diacritics, when the text names it; matching of reports uses it")
+    commune: str | None = Field(default=None, description="commune (xã/phường/thị trấn/bản) of the seizure place, when named")
+    area: str | None = Field(default=None, description="a named region when the place is no single province "
+                             "('Bắc Lào', 'Tam giác vàng'); null otherwise")
 
     # --- evidence: field name -> where it came from ---
     evidence: dict[str, Span] = Field(default_factory=dict)
