@@ -36,7 +36,7 @@ from streams.ingest import decode_and_extract
 from streams.rules import RuleState, Snapshot, evaluate, snapshot
 
 if TYPE_CHECKING:
-    from streams.app import Runtime
+    from streams.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

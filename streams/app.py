@@ -2,7 +2,7 @@
 
 Owns the faust configuration (broker, group id, web server, timeouts, message sizes,
 partitions, processing guarantee) and the ``Runtime`` bundle that agents and web views
-share. ``create_app(settings)`` is a factory, not a module-level app, so that tests can
+share (``streams.runtime``). ``create_app(settings)`` is a factory, not a module-level app, so that tests can
 build several apps with their own ports, topics and data dirs in one process.
 
 Choices forced by the broker (shared/notes/broker.md): ``at_least_once`` (Tansu has no
@@ -18,47 +18,21 @@ from __future__ import annotations
 
 import logging
 import socket
-from dataclasses import dataclass, field
 from typing import Any
 
 import faust
 
+from streams import agents, web
 from streams.metrics import Metrics
 from streams.recent import LatestAlerts, RecentEvents
-from streams.rules import Rule, load_rules
+from streams.rules import load_rules
+from streams.runtime import Runtime, runtime
 from streams.settings import Settings
 from streams.topics import TABLE_NAMES, updates_topic
 
 log = logging.getLogger(__name__)
 
 RAW = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw", "value_serializer": "raw"}
-
-
-@dataclass
-class Runtime:
-    """Everything the agents and views of one app share."""
-
-    settings: Settings
-    app: faust.App
-    metrics: Metrics
-    rules: list[Rule]
-    items_topic: Any
-    events_topic: Any
-    alerts_topic: Any
-    dlq_topic: Any
-    updates_topic: Any
-    province_state: Any
-    alert_state: Any
-    recent_events: RecentEvents
-    latest_alerts: LatestAlerts
-    agents: dict[str, Any] = field(default_factory=dict)
-    rows: Any = None  # streams.table_rows.ProvinceRows over province_state
-
-    def __post_init__(self) -> None:
-        from streams.table_rows import ProvinceRows
-
-        if self.rows is None:
-            self.rows = ProvinceRows(self.province_state)
 
 
 def canonical_url(settings: Settings) -> str:
@@ -114,8 +88,6 @@ def _json_schema() -> faust.Schema:
 
 def create_app(settings: Settings) -> faust.App:
     """A new faust app wired with the seizurewatch agents and web views."""
-    from streams import agents, web  # local: agents/web import this module for Runtime
-
     app = faust.App(settings.app_id, **faust_config(settings))
     # the production index mounts at "/"; the dashboard page (streams/web_static) owns "/"
     app.web.blueprints._enabled = [(p, bp) for p, bp in app.web.blueprints._enabled if p != ""]
@@ -144,5 +116,4 @@ def create_app(settings: Settings) -> faust.App:
     return app
 
 
-def runtime(app: faust.App) -> Runtime:
-    return app.seizurewatch  # type: ignore[attr-defined,no-any-return]
+__all__ = ["Runtime", "create_app", "faust_config", "runtime"]

@@ -30,7 +30,7 @@ from schemas.alerts import Alert
 from streams.aggregation import ProvinceState
 
 if TYPE_CHECKING:
-    from streams.app import Runtime
+    from streams.runtime import Runtime
 
 STATIC_DIR = Path(__file__).resolve().parent / "web_static"
 
