@@ -9,10 +9,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # The package (with its sample data and dashboard page); deploy/ last: it holds only configuration.
+# Extras: [parquet] for the parquet exports; not [local] (the embedded broker: the stack runs
+# a real Kafka) and not [dev] (test tools).
 COPY pyproject.toml README.md ./
 COPY schemas ./schemas
 COPY streams ./streams
-RUN pip install . && useradd --system --uid 10001 --home /app seizurewatch \
+RUN pip install ".[parquet]" && useradd --system --uid 10001 --home /app seizurewatch \
     && mkdir -p /var/lib/seizurewatch && chown seizurewatch /var/lib/seizurewatch
 
 # the alert rules the compose file points SEIZUREWATCH_THRESHOLDS_FILE at

@@ -1,29 +1,46 @@
 # The two commands of the README: `make run` (see it work) and `make test` (the whole suite).
+#   make run ARGS="--duration 60"     arguments for `seizurewatch up`
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# what running needs ([local]: the embedded broker) and what testing needs ([dev]); each
+# is reinstalled only when the project metadata changed
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+ARGS ?=
 
-.PHONY: run test schemas bench install
+.PHONY: run test check-deploy schemas bench install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# reinstall only when the project metadata changed
-$(STAMP): pyproject.toml | $(BIN)/python
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[local]'
+	touch $(RUN_STAMP)
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
-	touch $(STAMP)
+	touch $(DEV_STAMP) $(RUN_STAMP)
 
-install: $(STAMP)
+install: $(DEV_STAMP)
 
-run: $(STAMP)
-	$(BIN)/seizurewatch up
+run: $(RUN_STAMP)
+	$(BIN)/seizurewatch up $(ARGS)
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/pytest -q
 
-schemas: $(STAMP)
+# the deployment files checked with the real tools (docker-compose, promtool, amtool)
+check-deploy:
+	GRAFANA_ADMIN_PASSWORD=check docker-compose -f docker-compose.yml config -q
+	promtool check config deploy/prometheus/prometheus.yml
+	promtool check rules deploy/prometheus/rules/*.yml
+	cd deploy/prometheus/tests && promtool test rules *.yml
+	amtool check-config deploy/alertmanager/alertmanager.yml
+	deploy/alertmanager/test-routes
+
+schemas: $(DEV_STAMP)
 	$(BIN)/seizurewatch schemas
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/extract_throughput.py

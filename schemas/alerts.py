@@ -28,3 +28,18 @@ class Alert(WireModel):
     threshold: float
     event_ids: list[str] = Field(default_factory=list, description="events that contributed to the value")
     fired_at: dt.datetime
+
+
+class UndeliveredAlert(WireModel):
+    """The record on the alerts' dead-letter topic: an alert the webhook never accepted.
+
+    Holds the alert itself (replay by POSTing ``alert`` again), where it was sent (the URL
+    without credentials), how often, and why the last attempt failed.
+    """
+
+    alert: Alert
+    url: str = Field(description="the webhook URL, user info and query removed")
+    attempts: int = Field(ge=1)
+    last_status: int | None = Field(default=None, description="HTTP status of the last attempt; null = no answer")
+    error: str = Field(description="why the last attempt failed")
+    failed_at: dt.datetime

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from schemas.alerts import Alert
+from schemas.alerts import Alert, UndeliveredAlert
 from schemas.dead_letter import DeadLetter
 from schemas.events import Seizure, SeizureEvent
 from schemas.items import Item, NewsItem, ReportItem
@@ -20,6 +20,7 @@ MODELS: dict[str, object] = {
     "seizure": Seizure,
     "seizure_event": SeizureEvent,
     "alert": Alert,
+    "undelivered_alert": UndeliveredAlert,
     "dead_letter": DeadLetter,
 }
 

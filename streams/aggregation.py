@@ -1,7 +1,8 @@
 """Pure aggregation: a seizure event -> per-province table deltas, applied exactly once.
 
 Owns the metric vocabulary (``cases``, ``suspects``, ``operations``, ``events``,
-``<drug>_kg`` / ``_pills`` / ``_bricks`` / ``_packages`` / ``_doses`` and the cross-drug
+``<drug>_kg`` / ``_pills`` / ``_bricks`` / ``_packages`` / ``_doses`` (``metric_name``: no
+stutter, ``meth_pills`` not ``meth_pills_pills``) and the cross-drug
 totals ``kg``, ``pills``, ``bricks``, ``packages``, ``doses``) and the per-province state
 that the faust table ``province_state`` stores (one JSON row per province and month).
 
@@ -50,11 +51,17 @@ MAX_CONTRIBUTORS = 200
 """Event ids listed per metric in a window snapshot (alerts carry them); the newest are kept."""
 
 
+def metric_name(drug: str, suffix: str) -> str:
+    """``heroin`` + ``kg`` -> ``heroin_kg``; a drug already named by its unit does not stutter:
+    ``synthetic_pills`` + ``pills`` -> ``synthetic_pills`` (not ``synthetic_pills_pills``)."""
+    return drug if drug.endswith(f"_{suffix}") else f"{drug}_{suffix}"
+
+
 def known_metrics() -> frozenset[str]:
     """Every metric name a table can carry (rules are validated against this)."""
     suffixes = sorted(set(UNIT_METRIC.values()))
     names = {*COUNT_METRICS, "events", *suffixes}
-    names |= {f"{d}_{s}" for d in DRUGS for s in suffixes}
+    names |= {metric_name(d, s) for d in DRUGS for s in suffixes}
     return frozenset(names)
 
 
@@ -79,7 +86,7 @@ def event_deltas(event: SeizureEvent) -> dict[str, float]:
         suffix = UNIT_METRIC[s.unit]
         amount = s.mass_kg if suffix == "kg" else s.quantity
         assert amount is not None
-        for metric in (f"{s.drug}_{suffix}", suffix):
+        for metric in (metric_name(s.drug, suffix), suffix):
             out[metric] = _round(out.get(metric, 0.0) + amount)
     return out
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import faust
 
-from streams import agents, web
+from streams import agents, notify, web
 from streams.metrics import Metrics
 from streams.recent import LatestAlerts, RecentEvents
 from streams.rules import load_rules
@@ -103,6 +103,7 @@ def create_app(settings: Settings) -> faust.App:
         alerts_topic=app.topic(settings.alerts_topic, partitions=n, **RAW),
         dlq_topic=app.topic(settings.dlq_topic, partitions=n, **RAW),
         updates_topic=app.topic(updates_topic(settings), partitions=n, **RAW),
+        alerts_dlq_topic=app.topic(settings.alerts_dlq_topic, partitions=n, **RAW),
         province_state=app.Table(TABLE_NAMES[0], default=None, partitions=n, schema=_json_schema(),
                                  help="'province|YYYY-MM' -> aggregation.MonthState (ledger + sums)"),
         alert_state=app.Table(TABLE_NAMES[1], default=None, partitions=n, schema=_json_schema(),
@@ -112,6 +113,7 @@ def create_app(settings: Settings) -> faust.App:
     )
     app.seizurewatch = rt  # type: ignore[attr-defined]
     agents.register(rt)
+    notify.register(rt)
     web.register(rt)
     return app
 

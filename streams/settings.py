@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     events_topic: str = "seizure-events"
     alerts_topic: str = "seizure-alerts"
     dlq_topic: str = "seizure-items-dlq"
+    alerts_dlq_topic: str = Field(default="seizure-alerts-dlq",
+                                  description="alerts the webhook did not accept after every retry")
     partitions: int = Field(default=4, ge=1, description="partitions of every topic the service creates")
     replication_factor: int = Field(default=1, ge=1)
     broker_session_timeout: float = Field(default=10.0, gt=0, description="seconds; low values speed group joins")
@@ -73,8 +75,25 @@ class Settings(BaseSettings):
     thresholds_file: Path | None = Field(default=None, description="YAML alert rules; none = no alerts")
     window_retention_days: int = Field(default=400, ge=1, description="event-time windows kept before expiry")
     latest_alerts: int = Field(default=200, ge=1, description="alerts kept for GET /api/alerts")
+    alert_webhook_url: str | None = Field(
+        default=None, description="POST every alert of the alerts topic to this URL as JSON (the Alert record); "
+                                  "none = no forwarding")
+    alert_webhook_retries: int = Field(default=5, ge=0, le=20,
+                                       description="retries after a failed POST (no answer, HTTP 408, 429 or 5xx)")
+    alert_webhook_backoff: float = Field(default=1.0, gt=0, description="seconds before the first retry; doubles "
+                                         "each time, at most 60; then the alert goes to alerts_dlq_topic")
+    alert_webhook_timeout: float = Field(default=10.0, gt=0, description="seconds per POST")
     extractor: str = Field(default="streams.extraction:extract",
                            description="module:function of the extractor (a plug-in point for experiments)")
+    mass_estimate_kg: dict[str, float] = Field(
+        default_factory=lambda: {"brick": 0.35, "pill": 0.0001},
+        description="kg per counted unit for ESTIMATED masses, kept apart from measured kg and never added to "
+                    "them; keys are a unit (brick, pill, package, dose) or drug.unit (heroin.brick). Sources: "
+                    "brick 0.35 kg = the weight Vietnamese police reports give one heroin brick ('12 bánh heroin "
+                    "(khoảng 4,2kg)', '20 bánh ... gần 7 kg'); pill 0.1 g = the bulk tablet weight UNODC's "
+                    "seizure statistics assume for methamphetamine tablets (its range is 90–300 mg by region "
+                    "and drug). Packages and doses vary too much: not estimated unless set (JSON in the "
+                    "environment variable)")
     recent_events: int = Field(default=5000, ge=1, description="events + item texts kept for GET /api/events/{id}")
     worker_name: str | None = Field(default=None, description="faust worker id in logs; default host:web_port")
     log_level: str = "INFO"

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -17,8 +18,8 @@ BEGIN, END = "<!-- settings-table:begin -->", "<!-- settings-table:end -->"
 def settings_table() -> str:
     rows = ["| setting | environment variable | default | meaning |", "|---|---|---|---|"]
     for name, field in Settings.model_fields.items():
-        default = field.default
-        shown = "—" if default is None else f"`{default}`"
+        default = field.get_default(call_default_factory=True)
+        shown = "—" if default is None else f"`{json.dumps(default)}`" if isinstance(default, dict) else f"`{default}`"
         meaning = (field.description or "").replace("|", "\\|")
         rows.append(f"| `{name}` | `{ENV_PREFIX}{name.upper()}` | {shown} | {meaning} |")
     return "\n".join(rows)

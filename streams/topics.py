@@ -53,6 +53,7 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
         TopicSpec(settings.events_topic, n, {}),
         TopicSpec(settings.alerts_topic, n, {}),
         TopicSpec(settings.dlq_topic, n, {}),
+        TopicSpec(settings.alerts_dlq_topic, n, {}),
         TopicSpec(updates_topic(settings), n, {}),
     ]  # faust's leader topic is not needed: streams.app sets topic_disable_leader=True
     specs += [TopicSpec(changelog_topic(settings, t), n, COMPACTED) for t in TABLE_NAMES]

@@ -69,6 +69,7 @@ def settings_factory(broker: EmbeddedBroker, tmp_path_factory: pytest.TempPathFa
             events_topic=f"seizure-events-{tag}",
             alerts_topic=f"seizure-alerts-{tag}",
             dlq_topic=f"seizure-items-dlq-{tag}",
+            alerts_dlq_topic=f"seizure-alerts-dlq-{tag}",
             partitions=2,
             web_host="127.0.0.1",
             web_port=free_port(),

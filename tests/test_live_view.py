@@ -1,7 +1,8 @@
 """Unit tests of the terminal view of `seizurewatch up` (no worker needed)."""
 from __future__ import annotations
 
-from streams.live_view import format_alert, normalise_alerts, normalise_provinces, render_table
+from streams.live_view import format_alert, normalise_alerts
+from streams.terminal_table import normalise_provinces
 
 
 def test_provinces_split_by_kind_in_several_shapes() -> None:
@@ -11,13 +12,6 @@ def test_provinces_split_by_kind_in_several_shapes() -> None:
     for doc in (nested, flat):
         rows = {(r.province, r.kind): r.metrics for r in normalise_provinces(doc)}
         assert rows == {("Lào Cai", "incident"): {"cases": 2, "heroin_kg": 1.5}, ("Lào Cai", "aggregate"): {"cases": 40}}
-
-
-def test_table_shows_each_kind_on_its_own_row() -> None:
-    rows = normalise_provinces([{"province": "Sơn La", "totals": {"incident": {"cases": 1, "meth_crystal_kg": 30.25}}}])
-    table = render_table(rows)
-    assert "Sơn La" in table and "incident" in table and "30.25" in table and "meth_kg" in table
-    assert render_table([]) == "(no province yet)"
 
 
 def test_alert_line_carries_rule_province_and_value() -> None:

@@ -14,12 +14,15 @@ import asyncio
 import sys
 import uuid
 
+from streams.commands import user_doc
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("alerts", help="follow the alerts topic", description=__doc__,
+    p = sub.add_parser("alerts", help="follow the alerts topic", description=user_doc(__doc__),
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--from-beginning", dest="new", action="store_false", default=False)
+    g.add_argument("--from-beginning", dest="new", action="store_false", default=False,
+                   help="every alert still on the topic, then the new ones (default)")
     g.add_argument("--new", dest="new", action="store_true", help="only alerts published from now on")
     p.add_argument("--json", action="store_true", help="print JSON Lines")
     p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",

@@ -16,15 +16,19 @@ import asyncio
 import sys
 import uuid
 
+from streams.commands import user_doc
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("dlq", help="inspect or replay dead letters", description=__doc__,
+    p = sub.add_parser("dlq", help="inspect or replay dead letters", description=user_doc(__doc__),
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     verbs = p.add_subparsers(dest="verb", metavar="VERB", required=True)
-    for verb, help_ in (("list", "print the dead letters"), ("replay", "send their original bytes to the items topic")):
-        v = verbs.add_parser(verb, help=help_)
-        v.add_argument("--reason", action="append", default=None, help="only this reason (repeatable)")
-        v.add_argument("--limit", type=int, default=None, help="at most N records")
+    for verb, help_ in (("list", "print the dead letters, one line each (partition:offset, reason, item, size, error)"),
+                        ("replay", "send their original bytes back to the items topic, e.g. after a fix")):
+        v = verbs.add_parser(verb, help=help_, description=help_[0].upper() + help_[1:] + ".")
+        v.add_argument("--reason", action="append", default=None, metavar="REASON",
+                       help="only this reason, e.g. schema_violation (repeatable)")
+        v.add_argument("--limit", type=int, default=None, metavar="N", help="at most N records")
         if verb == "list":
             v.add_argument("--json", action="store_true", help="print JSON Lines")
         else:

@@ -4,7 +4,8 @@ Inputs: corpus items (``.json``; gold fields ignored), JSON Lines of items (``.j
 plain text (``.txt``: the whole file is one article, its name the id), folders of those,
 and ``-`` for standard input (JSON Lines, or text if it is not JSON).
 Bad input gets one line on stderr naming the file and the problem; the other inputs are
-still processed and the exit code is 1.
+still processed and the exit code is 1. A path that does not exist is a usage error (exit 2,
+nothing is processed), as in every command.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from schemas.items import NewsItem, ReportItem, parse_item
+from streams.commands import user_doc
 from streams.extraction import extract
 
 
@@ -27,7 +29,7 @@ class InputError(Exception):
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("extract", help="extract seizure events from items or text files (JSON Lines out)",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=user_doc(__doc__), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="+", metavar="PATH", help=".json, .jsonl, .txt files, folders, or - for stdin")
     p.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for .txt inputs")
     p.add_argument("--pretty", action="store_true", help="indent the JSON output")
@@ -105,6 +107,10 @@ def _guard(make: Callable[..., NewsItem | ReportItem], *args: Any) -> NewsItem |
 
 
 def run(args: argparse.Namespace) -> int:
+    from streams.cli import report_missing
+
+    if (code := report_missing("extract", args.paths)) is not None:
+        return code
     failures = 0
     out = sys.stdout
     for path in _expand(args.paths):

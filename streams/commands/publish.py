@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from streams.commands import user_doc
+
 SUFFIXES = (".json", ".jsonl", ".txt")
 
 
@@ -36,7 +38,7 @@ class Record:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("publish", help="publish items (.json, .jsonl, .txt, folders, - for stdin)",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=user_doc(__doc__), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - for JSON Lines on stdin")
     p.add_argument("--rate", type=float, default=0.0, metavar="N", help="messages per second (0 = as fast as possible)")
     p.add_argument("--raw", action="store_true", help="send bytes as they are, without local checks")
@@ -93,14 +95,13 @@ def records(source: Path | str, raw: bool) -> Iterator[Record]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from streams.cli import report_missing
     from streams.settings import Settings
 
+    if (code := report_missing("publish", args.paths)) is not None:
+        return code
     settings = Settings()
-    try:
-        sources = list(expand(args.paths))
-    except FileNotFoundError as exc:
-        print(f"seizurewatch publish: no such file or folder: {exc}", file=sys.stderr)
-        return 2
+    sources = list(expand(args.paths))
     return asyncio.run(_publish(settings, sources, args))
 
 

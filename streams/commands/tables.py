@@ -1,6 +1,10 @@
 """``seizurewatch tables``: print the per-province totals of a running worker (GET /api/provinces).
 
-Exit codes: 0 printed, 1 the worker did not answer, 2 usage error.
+The same table as ``seizurewatch up`` shows (streams.terminal_table): one row per province
+and kind (incident = single busts, aggregate = period reports), counts as integers,
+masses in kg. ``--province NAME`` prints one province's totals and current windows as JSON.
+
+Exit codes: 0 printed, 1 the worker did not answer (or has no such province), 2 usage error.
 """
 from __future__ import annotations
 
@@ -11,22 +15,26 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-DEFAULT_METRICS = ("events", "cases", "suspects", "operations", "kg", "heroin_kg", "meth_crystal_kg",
-                   "heroin_bricks", "pills")
+from streams.commands import user_doc
+from streams.terminal_table import normalise_provinces, render_table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("tables", help="print per-province totals from a running worker",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser("tables", help="print the per-province totals of a running worker",
+                       description=user_doc(__doc__), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--url", default=None, help="worker base URL (default http://SEIZUREWATCH_WEB_HOST:WEB_PORT)")
-    p.add_argument("--kind", choices=("incident", "aggregate"), default="incident")
-    p.add_argument("--metrics", default=",".join(DEFAULT_METRICS), help="comma-separated metric columns")
-    p.add_argument("--province", default=None, help="one province: totals and current windows as JSON")
+    p.add_argument("--kind", choices=("incident", "aggregate", "both"), default="both",
+                   help="incident rows, aggregate rows, or both (default)")
+    p.add_argument("--metrics", default=None, metavar="M1,M2",
+                   help="comma-separated metric columns, e.g. cases,heroin_kg,meth_pills (default: the main ones)")
+    p.add_argument("--rows", type=int, default=60, metavar="N", help="at most N rows (default 60)")
+    p.add_argument("--province", default=None, metavar="NAME", help="one province: totals and current windows as JSON")
     p.add_argument("--json", action="store_true", help="print the raw JSON document")
     p.set_defaults(func=run)
 
 
 def base_url(arg: str | None) -> str:
+    """``--url`` or the worker's address from the settings."""
     if arg:
         return arg.rstrip("/")
     from streams.settings import Settings
@@ -40,38 +48,29 @@ def get_json(url: str, timeout: float = 10.0) -> object:
         return json.loads(resp.read().decode("utf-8"))
 
 
-def _fmt(v: float | None) -> str:
-    if v is None:
-        return "-"
-    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.3f}"
-
-
-def render(provinces: list[dict], kind: str, metrics: list[str]) -> str:
-    rows = [[p["province"], *[_fmt(p.get("totals", {}).get(kind, {}).get(m)) for m in metrics]] for p in provinces]
-    head = ["province", *metrics]
-    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
-    lines = ["  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths)))]
-    lines.append("  ".join("-" * w for w in widths))
-    for r in rows:
-        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
-    return "\n".join(lines)
+def fetch(command: str, url: str, path: str, timeout: float = 10.0) -> object | None:
+    """GET ``url + path`` as JSON, or print one line naming the problem and return None."""
+    try:
+        return get_json(f"{url}{path}", timeout=timeout)
+    except urllib.error.HTTPError as exc:
+        print(f"seizurewatch {command}: {url}{path}: HTTP {exc.code}", file=sys.stderr)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        print(f"seizurewatch {command}: {url} does not answer: {exc}", file=sys.stderr)
+    return None
 
 
 def run(args: argparse.Namespace) -> int:
     url = base_url(args.url)
-    try:
-        if args.province:
-            doc = get_json(f"{url}/api/provinces/{urllib.parse.quote(args.province)}")
-            print(json.dumps(doc, ensure_ascii=False, indent=2))
-            return 0
-        doc = get_json(f"{url}/api/provinces")
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        print(f"seizurewatch tables: {url}: {exc}", file=sys.stderr)
+    path = f"/api/provinces/{urllib.parse.quote(args.province)}" if args.province else "/api/provinces"
+    doc = fetch("tables", url, path)
+    if doc is None:
         return 1
-    if args.json:
+    if args.province or args.json:
         print(json.dumps(doc, ensure_ascii=False, indent=2))
         return 0
-    provinces = doc.get("provinces", []) if isinstance(doc, dict) else []
-    print(f"{args.kind} totals, {len(provinces)} provinces ({url})")
-    print(render(provinces, args.kind, [m.strip() for m in args.metrics.split(",") if m.strip()]))
+    rows = [r for r in normalise_provinces(doc) if args.kind in ("both", r.kind)]
+    metrics = [m.strip() for m in args.metrics.split(",") if m.strip()] if args.metrics else None
+    print(f"{args.kind if args.kind != 'both' else 'all-time'} totals, "
+          f"{len({r.province for r in rows})} provinces ({url})")
+    print(render_table(rows, max_rows=args.rows, metrics=metrics))
     return 0

@@ -38,7 +38,10 @@ CLEAR = "\x1b[H\x1b[2J"
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("up", help="run broker, worker and sample data locally and watch the tables fill",
                        description="Start a broker (embedded unless SEIZUREWATCH_BROKER is set), the topics and a "
-                                   "worker, publish the sample items and show the tables and alerts live.")
+                                   "worker, publish the sample items and show the tables and alerts live, with the "
+                                   "addresses of the dashboard and /metrics. Ctrl-C or --duration stops everything. "
+                                   "Exit codes: 0 clean stop, 1 the broker or worker did not start or died, "
+                                   "2 usage error.")
     p.add_argument("--duration", type=float, default=None, metavar="SECONDS",
                    help="stop after this many seconds (default: until Ctrl-C)")
     p.add_argument("--no-samples", action="store_true", help="do not publish the sample items")

@@ -1,8 +1,10 @@
 """``seizurewatch worker``: run the streaming service against SEIZUREWATCH_BROKER.
 
-Creates every topic first (streams.topics), then runs the faust worker with the ingest,
-aggregate and alert agents and the web server (API, /metrics, dashboard) on
-SEIZUREWATCH_WEB_HOST:SEIZUREWATCH_WEB_PORT. Stops cleanly on SIGINT / SIGTERM.
+Creates the missing topics first, then reads items, extracts their seizure events, keeps
+the per-province tables, fires the alert rules and serves the API, /metrics and the
+dashboard on SEIZUREWATCH_WEB_HOST:SEIZUREWATCH_WEB_PORT. Every setting is a
+SEIZUREWATCH_* variable (see the README's configuration table). Stops cleanly on
+SIGINT / SIGTERM.
 
 Exit codes: 0 clean stop, 1 startup failure (broker unreachable, bad settings or rules),
 2 usage error.
@@ -16,12 +18,14 @@ import sys
 
 from pydantic import ValidationError
 
+from streams.commands import user_doc
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("worker", help="run the streaming service (settings from SEIZUREWATCH_* variables)",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--web-port", type=int, help="override SEIZUREWATCH_WEB_PORT")
-    p.add_argument("--thresholds", help="override SEIZUREWATCH_THRESHOLDS_FILE (YAML alert rules)")
+                       description=user_doc(__doc__), formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--web-port", type=int, metavar="PORT", help="override SEIZUREWATCH_WEB_PORT")
+    p.add_argument("--thresholds", metavar="FILE", help="override SEIZUREWATCH_THRESHOLDS_FILE (YAML alert rules)")
     p.add_argument("--no-create-topics", action="store_true", help="do not create missing topics")
     p.set_defaults(func=run)
 

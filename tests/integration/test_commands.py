@@ -68,6 +68,11 @@ def test_publish_tables_alerts_dlq(env: tuple[Any, str], tmp_path: Path, capsys:
     assert cli("tables") == 0
     out = capsys.readouterr().out
     assert "Sơn La" in out and "province" in out
+    # the same table as `seizurewatch up` draws (one module: streams.terminal_table)
+    from streams.terminal_table import normalise_provinces, render_table
+
+    doc = json.loads(urllib.request.urlopen(f"{base_url}/api/provinces", timeout=5).read())
+    assert render_table(normalise_provinces(doc), max_rows=60) in out
 
     assert cli("dlq", "list") == 0
     out = capsys.readouterr().out

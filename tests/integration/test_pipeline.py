@@ -132,7 +132,9 @@ def add_figures(acc: dict[str, float], cases: Any, suspects: Any, operations: An
     for s in seizures:
         suffix = SUFFIX[s["unit"]]
         value = s["quantity"] * MASS.get(s["unit"], 1.0)
-        for m in (f"{s['drug']}_{suffix}", suffix):
+        # README: a drug named by its unit does not repeat it (meth_pills, not meth_pills_pills)
+        per_drug = s["drug"] if s["drug"].endswith(f"_{suffix}") else f"{s['drug']}_{suffix}"
+        for m in (per_drug, suffix):
             acc[m] = acc.get(m, 0) + value
 
 
