@@ -22,7 +22,7 @@ from pathlib import Path
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-COMMANDS = ("up", "worker", "publish", "extract", "tables", "alerts", "dlq", "health", "schemas")
+COMMANDS = ("up", "worker", "publish", "extract", "tables", "export", "alerts", "dlq", "health", "schemas")
 """Subcommand modules under streams.commands, in --help order."""
 
 

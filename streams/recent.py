@@ -51,7 +51,7 @@ class RecentEvents:
         if ev is None:
             return None
         item = self._items.get(ev.item_id)
-        return {"event": ev.model_dump(mode="json"), "item": item, "text": (item or {}).get("text")}
+        return {"event": ev.model_dump(mode="json"), "item": item}  # the text once: item.text
 
     def __len__(self) -> int:
         return len(self._events)

@@ -1,7 +1,8 @@
-"""The README's configuration table, generated from the Settings model (never typed by hand).
+"""The README's generated tables (never typed by hand): the configuration table from the
+Settings model, and the export column tables from ``streams.export.DATASETS``.
 
-    python -m streams.settings_doc          # print the table
-    python -m streams.settings_doc --write  # replace the table between the README markers
+    python -m streams.settings_doc          # print the configuration table
+    python -m streams.settings_doc --write  # replace every generated table between its README markers
 """
 from __future__ import annotations
 
@@ -25,10 +26,29 @@ def settings_table() -> str:
     return "\n".join(rows)
 
 
+def columns_table(dataset: str) -> str:
+    from streams.export import DATASETS
+
+    rows = [f"| column ({dataset}) | type | meaning |", "|---|---|---|"]
+    rows += [f"| `{c.name}` | {c.type} | {c.meaning.replace('|', chr(92) + '|')} |" for c in DATASETS[dataset]]
+    return "\n".join(rows)
+
+
+def _replace(text: str, begin: str, end: str, table: str) -> str:
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{begin}\n{table}\n{end}{tail}"
+
+
 def readme_with_table(text: str) -> str:
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{BEGIN}\n{settings_table()}\n{END}{tail}"
+    from streams.export import DATASETS
+
+    text = _replace(text, BEGIN, END, settings_table())
+    for dataset in DATASETS:
+        begin = f"<!-- export-columns:{dataset} -->"
+        if begin in text:
+            text = _replace(text, begin, "<!-- export-columns:end -->", columns_table(dataset))
+    return text
 
 
 def main(argv: list[str]) -> int:

@@ -10,6 +10,8 @@ Routes:
 - ``GET /api/events/{event_id}`` ``{"event": SeizureEvent, "item": {id, title, text, ...}, "text": ...}``
   from a bounded store of recent events (404 when unknown or evicted)
 - ``GET /metrics``               Prometheus text format (streams.metrics registry)
+- ``/api/series``, ``/api/places``, ``/api/export/{dataset}``, ``/api/openapi.json`` and JSON
+  errors for unknown routes: ``streams.web_analysis`` (the route table: ``streams.openapi``)
 - ``GET /`` and ``/<file>``      files of ``streams/web_static/`` when that folder exists
 
 Tables are partitioned: a worker holds only the partitions assigned to it, so every view
@@ -102,6 +104,23 @@ def _local(request: fweb.Request) -> bool:
     return request.query.get("scope") == "local"
 
 
+async def provinces_document(rt: Runtime, local: bool = False) -> dict[str, Any]:
+    """``GET /api/provinces``: this worker's provinces merged with its peers' (unless ``local``)."""
+    from streams.web_analysis import with_estimates
+
+    merged = {k: with_estimates(v.summary(), rt.settings) for k, v in _provinces(rt).items()}
+    complete = True
+    if not local:
+        docs, complete = await _from_peers(rt, "/api/provinces")
+        for doc in docs:
+            for entry in doc.get("provinces", []):
+                have = merged.get(entry["province"])
+                # during a rebalance two workers may both hold a province: keep the fuller one
+                if have is None or entry.get("events", 0) > have.get("events", 0):
+                    merged[entry["province"]] = entry
+    return {"provinces": [merged[k] for k in sorted(merged)], "partial": not complete}
+
+
 def register(rt: Runtime) -> None:
     """Views answer from this worker's partitions and, unless ``?scope=local``, merge the peers' answers.
 
@@ -117,18 +136,7 @@ def register(rt: Runtime) -> None:
 
     @app.page("/api/provinces")
     async def get_provinces(self: fweb.View, request: fweb.Request) -> fweb.Response:
-        states = _provinces(rt)
-        merged = {k: v.summary() for k, v in states.items()}
-        complete = True
-        if not _local(request):
-            docs, complete = await _from_peers(rt, "/api/provinces")
-            for doc in docs:
-                for entry in doc.get("provinces", []):
-                    have = merged.get(entry["province"])
-                    # during a rebalance two workers may both hold a province: keep the fuller one
-                    if have is None or entry.get("events", 0) > have.get("events", 0):
-                        merged[entry["province"]] = entry
-        return self.json({"provinces": [merged[k] for k in sorted(merged)], "partial": not complete})
+        return self.json(await provinces_document(rt, local=_local(request)))
 
     @app.page("/api/provinces/{name}")
     class ProvinceView(fweb.View):
@@ -176,6 +184,9 @@ def register(rt: Runtime) -> None:
         record_consumer_lag(rt)
         return self.bytes(rt.metrics.render(), content_type=rt.metrics.content_type.split(";")[0])
 
+    from streams import web_analysis
+
+    web_analysis.register(rt)
     _faust_sensors(rt)
     if STATIC_DIR.is_dir():
         _static(rt)

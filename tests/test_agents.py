@@ -74,7 +74,7 @@ async def test_ingest_publishes_events_keyed_by_province(rt: Any) -> None:
     ev = SeizureEvent.model_validate_json(value)
     assert key == province_key(ev).encode() == "Lạng Sơn".encode()
     assert rt.dlq_topic.sent == []
-    assert rt.recent_events.get(ev.event_id)["text"] == "thu 25 bánh heroin"
+    assert rt.recent_events.get(ev.event_id)["item"]["text"] == "thu 25 bánh heroin"
     samples = {s.labels["outcome"]: s.value for s in rt.metrics.items_consumed.collect()[0].samples
                if s.name.endswith("_total")}
     assert samples == {"events": 1, "no_events": 1, "dead_letter": 0}

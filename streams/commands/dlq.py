@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import uuid
 
 from streams.commands import user_doc
 
@@ -38,44 +37,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 async def read_dead_letters(settings: object) -> list[tuple[object, object]]:
     """Every (message, DeadLetter) on the DLQ, from the beginning to the current end."""
-    from aiokafka import AIOKafkaConsumer, TopicPartition
     from pydantic import ValidationError
 
     from schemas.dead_letter import DeadLetter
+    from streams.topic_reader import read_to_end
 
-    s = settings
-    consumer = AIOKafkaConsumer(bootstrap_servers=s.bootstrap_servers, group_id=None,  # type: ignore[attr-defined]
-                                enable_auto_commit=False, max_partition_fetch_bytes=s.max_message_bytes,  # type: ignore[attr-defined]
-                                fetch_max_bytes=max(s.max_message_bytes, 52428800),  # type: ignore[attr-defined]
-                                client_id=f"seizurewatch-dlq-{uuid.uuid4().hex[:6]}")
-    await consumer.start()
     out = []
-    try:
-        parts = consumer.partitions_for_topic(s.dlq_topic) or set()  # type: ignore[attr-defined]
-        if not parts:
-            await consumer._client.force_metadata_update()
-            parts = consumer.partitions_for_topic(s.dlq_topic) or set()  # type: ignore[attr-defined]
-        tps = [TopicPartition(s.dlq_topic, p) for p in sorted(parts)]  # type: ignore[attr-defined]
-        if not tps:
-            return []
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        end = await consumer.end_offsets(tps)
-        remaining = {tp for tp in tps if end[tp] > 0}
-        while remaining:
-            batch = await consumer.getmany(*remaining, timeout_ms=2000)
-            if not batch:
-                break
-            for tp, msgs in batch.items():
-                for m in msgs:
-                    try:
-                        out.append((m, DeadLetter.model_validate_json(m.value)))
-                    except ValidationError as exc:
-                        print(f"unreadable dead letter at {m.partition}:{m.offset}: {exc}", file=sys.stderr)
-                if msgs and msgs[-1].offset + 1 >= end[tp]:
-                    remaining.discard(tp)
-    finally:
-        await consumer.stop()
+    for m in await read_to_end(settings, settings.dlq_topic, client="dlq"):  # type: ignore[attr-defined]
+        try:
+            out.append((m, DeadLetter.model_validate_json(m.value)))
+        except ValidationError as exc:
+            print(f"unreadable dead letter at {m.partition}:{m.offset}: {exc}", file=sys.stderr)
     return out
 
 

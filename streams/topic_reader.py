@@ -1,0 +1,45 @@
+"""Read a whole topic once, from its beginning to its current end, and stop.
+
+Used where a command or a view needs everything a topic holds at this moment (the dead
+letters for ``seizurewatch dlq``, the events for the export) rather than following it.
+A plain aiokafka consumer without a group: it commits nothing and disturbs no worker.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+
+async def read_to_end(settings: Any, topic: str, client: str = "reader") -> list[Any]:
+    """Every record of ``topic`` (aiokafka ``ConsumerRecord``), partition by partition in offset order."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None,
+                                enable_auto_commit=False, max_partition_fetch_bytes=settings.max_message_bytes,
+                                fetch_max_bytes=max(settings.max_message_bytes, 52428800),
+                                client_id=f"seizurewatch-{client}-{uuid.uuid4().hex[:6]}")
+    await consumer.start()
+    out: list[Any] = []
+    try:
+        parts = consumer.partitions_for_topic(topic) or set()
+        if not parts:
+            await consumer._client.force_metadata_update()
+            parts = consumer.partitions_for_topic(topic) or set()
+        tps = [TopicPartition(topic, p) for p in sorted(parts)]
+        if not tps:
+            return []
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        end = await consumer.end_offsets(tps)
+        remaining = {tp for tp in tps if end[tp] > 0}
+        while remaining:
+            batch = await consumer.getmany(*remaining, timeout_ms=2000)
+            if not batch:
+                break
+            for tp, msgs in batch.items():
+                out.extend(m for m in msgs if m.offset < end[tp])
+                if msgs and msgs[-1].offset + 1 >= end[tp]:
+                    remaining.discard(tp)
+    finally:
+        await consumer.stop()
+    return out
