@@ -132,3 +132,34 @@ OTHER_CRIME = re.compile(
 """Other crime domains: a paragraph about them without a drug word is not a seizure statement."""
 MIXTURE_GAP = re.compile(r"\s*(?:,|và|hoặc|cùng|lẫn)\s*")
 """What stands between two drugs listed as one mixture."""
+
+# --- place roles: the word that governs a place name (read by place_roles, nearest cue wins)
+_PLACE_CUE_WORDS: dict[str, tuple[str, ...]] = {
+    "seizure": ("tại", "ở", "trên địa bàn", "địa bàn", "địa phận", "trên địa phận", "khu vực", "thuộc",
+                "đoạn qua", "đoạn thuộc", "đoạn đi qua", "gần", "vùng biên giới", "biên giới", "giáp ranh",
+                "khu vực biên giới", "nội địa"),
+    "residence": ("trú", "ngụ", "cư trú", "thường trú", "tạm trú", "hktt", "hộ khẩu", "quê", "quê quán", "nơi ở",
+                  "sinh sống", "đến từ", "người", "quốc tịch", "dân tộc"),
+    "origin": ("từ", "xuất phát từ", "nguồn", "mua", "lấy"),
+    "destination": ("về", "sang", "đến", "tới", "vào", "lên", "xuống", "ra", "đi", "cho"),
+    "route": ("qua", "nhập cảnh", "xuất cảnh", "quá cảnh", "trung chuyển", "tuyến", "cảnh qua"),
+    "agency": ("công an", "biên phòng", "bđbp", "hải quan", "cảnh sát", "csđt", "pc04", "pc47", "c04",
+               "viện kiểm sát", "vksnd", "kiểm sát", "tòa án", "tand", "tòa", "ubnd", "hđnd", "ủy ban", "ban chỉ đạo",
+               "bộ chỉ huy", "ban chỉ huy", "đồn", "cục", "sở", "tỉnh ủy", "huyện ủy", "thành ủy", "chi cục", "đội",
+               "trạm", "phòng", "lực lượng", "bộ đội", "quân sự", "báo", "đài", "văn phòng", "hội đồng", "cơ quan",
+               "blo", "đơn vị", "chức năng"),
+}
+PLACE_CUES: dict[str, str] = {w: role for role, words in _PLACE_CUE_WORDS.items() for w in words}
+"""Cue phrase (1-3 lower-case words) -> the role it gives the place name that follows it."""
+PLACE_CUE_BEFORE_LOCATIVE: dict[str, str] = {
+    **{w: "residence" for w in ("trú", "ngụ", "sống", "cư trú", "thường trú", "tạm trú", "hktt", "quê", "sinh ra",
+                                "sinh")},
+    **{w: "origin" for w in ("mua", "nhận", "lấy", "nguồn")},
+    **{w: "destination" for w in ("giao", "tiêu thụ", "cung cấp")},
+}
+"""A word right before 'tại' / 'ở' that changes what the place is ('trú tại', 'mua ở', 'bán tại')."""
+SEIZURE_VERBS_BEFORE_LOCATIVE = frozenset({
+    "bắt", "bắt giữ", "bắt quả", "quả tang", "thu giữ", "thu", "phát hiện", "khám xét", "kiểm tra", "chặn", "bắt khẩn",
+    "khống chế", "vây bắt", "phục kích", "mật phục", "triệt phá", "thu được", "tạm giữ",
+})
+"""Verbs that make the next locative the place of the seizure, whatever came before them."""

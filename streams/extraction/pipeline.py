@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from schemas.common import Span
@@ -31,7 +30,11 @@ from streams.extraction.mentions import (
     sentence_figures,
 )
 from streams.extraction.normalize import Normalized, normalize
-from streams.extraction.places import PlaceMention, Province, find_places
+from streams.extraction.page import Block, page_blocks
+from streams.extraction.place_decision import ArticlePlaces
+from streams.extraction.place_decision import decide as decide_place
+from streams.extraction.place_roles import place_candidates
+from streams.extraction.places import PlaceMention, find_places
 
 _ABBREVIATIONS = ("tp", "tx", "tt", "p", "q", "ths", "ts", "bs", "gs", "pgs", "mr", "ms", "st", "no", "đ", "v.v")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’)]*\s+|\n+")
@@ -91,10 +94,19 @@ def split_sentences(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
-def _analyse(norm: Normalized, published: dt.date | None) -> list[Sentence]:
+def _read_sentences(text: str, blocks: list[Block]) -> list[tuple[int, int, int]]:
+    """(start, end, paragraph) of the sentences of the lines the page pass reads (lead and body)."""
+    out: list[tuple[int, int, int]] = []
+    for n, block in enumerate(blocks):
+        if block.read:
+            out.extend((block.start + a, block.start + b, n) for a, b, _ in split_sentences(text[block.start:block.end]))
+    return out
+
+
+def _analyse(norm: Normalized, published: dt.date | None, blocks: list[Block]) -> list[Sentence]:
     text, lower = norm.text, norm.lower
     sentences = []
-    for start, end, paragraph in split_sentences(text):
+    for start, end, paragraph in _read_sentences(text, blocks):
         figures = sentence_figures(text, lower, start, end)
         periods = find_periods(lower, published, start, end)
         dates = [d for d in find_dates(lower, published, start, end)
@@ -279,65 +291,6 @@ def _is_breakdown(count: Count, primary: dict[str, int]) -> bool:
     return count.prosecution and count.field in primary and count.value <= primary[count.field]
 
 
-# --------------------------------------------------------------------------- places
-
-def _province_weights(places: list[PlaceMention], lower: str, title_places: list[PlaceMention],
-                      title_lower: str) -> Counter[Province]:
-    weights: Counter[Province] = Counter()
-    for m in places:
-        if _is_residence_or_origin(lower, m):
-            continue
-        weight = 1 + (2 if _AGENCY_BEFORE.search(lower, max(0, m.start - 40), m.start) else 0)
-        weights[m.province] += weight
-    for m in title_places:
-        if _is_residence_or_origin(title_lower, m):
-            continue
-        weights[m.province] += 3 + (3 if title_lower[m.end:m.end + 2].startswith(":") else 0)
-    return weights
-
-
-def _prefix_start(lower: str, m: PlaceMention) -> int:
-    return max(0, m.start - (len(m.prefix) + 1 if m.prefix else 0))
-
-
-def _is_residence_or_origin(lower: str, m: PlaceMention) -> bool:
-    start = _prefix_start(lower, m)
-    before = lower[max(0, start - 60):start]
-    return bool(lx.RESIDENCE_BEFORE.search(before) or lx.ORIGIN_BEFORE.search(before))
-
-
-def _is_locative(lower: str, m: PlaceMention) -> bool:
-    start = _prefix_start(lower, m)
-    before = lower[max(0, start - 50):start]
-    return bool(lx.LOCATIVE_BEFORE.search(before)) and not _is_residence_or_origin(lower, m)
-
-
-def _statement_place(st: Statement, lower: str, main: tuple[Province, PlaceMention | None] | None,
-                     ) -> tuple[Province | None, PlaceMention | None, str | None]:
-    """(province, its mention, country) of a statement: a locative place, else the article's main one."""
-    for s in st.sentences:
-        if (s.figures.quantities or s.figures.counts) and lx.FOREIGN_AREA.search(lower, s.start, s.end):
-            country = next((c for w, c in _COUNTRY_WORDS if w in lower[s.start:s.end]), None)
-            foreign = [m for m in s.places if m.province.country != "VN" and m.level != "country"]
-            if len(foreign) == 1:
-                return foreign[0].province, foreign[0], foreign[0].province.country
-            return None, None, country
-    ranked = sorted(st.sentences, key=lambda s: not (s.figures.quantities or _BUST_CUE.search(lower, s.start, s.end)))
-    for s in ranked:  # the bust's own sentences first, then the rest of the story
-        for m in s.places:
-            if m.level != "country" and _is_locative(lower, m):
-                return m.province, m, m.province.country
-    if st.kind == "incident":
-        seizure_sentences = [s for s in st.sentences if s.figures.quantities]
-        provinces = {m.province.successor or m.province.name for s in seizure_sentences for m in s.places
-                     if m.province.country == "VN"}
-        if len(provinces) >= 3:  # a trafficking route is described, the place of seizure is not
-            return None, None, "VN"
-    if main is None:
-        return None, None, None
-    return main[0], main[1], main[0].country
-
-
 # --------------------------------------------------------------------------- figures -> seizures
 
 def _resolve_drugs(quantities: list[Quantity], fallback: str | None) -> None:
@@ -409,7 +362,7 @@ def _span(norm: Normalized, start: int, end: int) -> Span:
     return Span(start=a, end=b, text=norm.original[a:b])
 
 
-def _event(st: Statement, norm: Normalized, item: NewsItem, main: tuple[Province, PlaceMention | None] | None,
+def _event(st: Statement, norm: Normalized, item: NewsItem, article: ArticlePlaces, claimed: list[tuple[int, int]],
            title_drugs: list[str], ordinal: int) -> SeizureEvent | None:
     lower = norm.lower
     incident = st.kind == "incident"
@@ -442,9 +395,13 @@ def _event(st: Statement, norm: Normalized, item: NewsItem, main: tuple[Province
             values["suspects"] = len(names)
             first = min(names.values())
             evidence["suspects"] = _span(norm, first[0], first[1])
-    province, mention, country = _statement_place(st, lower, main)
-    if mention is not None:
-        evidence["province"] = _span(norm, mention.start, mention.end)
+    spans = [(s.start, s.end) for s in st.sentences]
+    figure_spans = [(s.start, s.end) for s in st.sentences if s.figures.quantities or s.figures.counts]
+    first_figure = min([q.start for q in chosen] + [c.start for c in st.counts] or [spans[0][0]])
+    place = decide_place(spans, figure_spans, first_figure, not incident, article, lower, claimed)
+    province, country = place.province, place.country
+    if place.mention is not None:
+        evidence["province"] = _span(norm, place.mention.start, place.mention.end)
     date = period_start = period_end = None
     if incident:
         first_date = _first_date(st)
@@ -465,6 +422,7 @@ def _event(st: Statement, norm: Normalized, item: NewsItem, main: tuple[Province
         province_code=province.code if province else None,
         province_2025=province.successor if province else None,
         province_2025_code=province.successor_code if province else None,
+        district=place.unit_name("district"), commune=place.unit_name("commune"), area=place.area,
         date=date, period_start=period_start, period_end=period_end,
         cases=values["cases"], suspects=values["suspects"], operations=values["operations"],
         seizures=seizures, item_id=item.id, source=item.source, published=item.published,
@@ -477,20 +435,24 @@ def _event(st: Statement, norm: Normalized, item: NewsItem, main: tuple[Province
 def extract_news(item: NewsItem) -> list[SeizureEvent]:
     """Every seizure statement of a news article, as validated events in text order."""
     norm = normalize(item.text)
-    sentences = _analyse(norm, item.published)
+    title_norm = normalize(item.title or "")
+    blocks = page_blocks(norm.text, norm.lower, title_norm.lower)
+    sentences = _analyse(norm, item.published, blocks)
     statements = _statements(sentences, norm.lower, item.published)
     if not statements:
         return []  # most of a news feed: no figure, no need to read the places
-    places = find_places(norm.text, on=item.published)
+    read = [(b.start, b.end) for b in blocks if b.read]
+    places = [m for m in find_places(norm.text, on=item.published) if any(a <= m.start < b for a, b in read)]
     _attach_places(sentences, places)
-    title_norm = normalize(item.title or "")
     title_places = find_places(title_norm.text, on=item.published) if item.title else []
-    weights = _province_weights(places, norm.lower, title_places, title_norm.lower)
-    main = _main_mention(places, title_places, weights)
+    lead_end = next((b.end for b in blocks if b.role == "lead"), 0)
+    article = ArticlePlaces.build(place_candidates(places, norm.lower), place_candidates(title_places, title_norm.lower),
+                                  title_norm.lower, lead_end)
     title_drugs = [d[2] for d in DrugIndex(title_norm.lower).found]
     events = []
     for st in statements:
-        event = _event(st, norm, item, main, title_drugs, len(events))
+        claimed = [(s.start, s.end) for other in statements if other is not st for s in other.sentences]
+        event = _event(st, norm, item, article, claimed, title_drugs, len(events))
         if event is not None:
             events.append(event)
     return events
@@ -507,16 +469,3 @@ def _attach_places(sentences: list[Sentence], places: list[PlaceMention]) -> Non
             j += 1
         s.places = places[i:j]
         i = j
-
-
-def _main_mention(places: list[PlaceMention], title_places: list[PlaceMention],
-                  weights: Counter[Province]) -> tuple[Province, PlaceMention | None] | None:
-    """The article's own province (and its first mention in the text, if any): most weight,
-    Vietnamese before foreign, first mention on ties."""
-    if not weights:
-        return None
-    vn = {p: w for p, w in weights.items() if p.country == "VN"}
-    pool = vn or dict(weights)
-    order = {m.province: i for i, m in reversed(list(enumerate(places)))}
-    best = max(pool, key=lambda p: (pool[p], -order.get(p, 10**9)))
-    return best, next((m for m in places if m.province == best), None)

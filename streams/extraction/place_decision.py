@@ -1,0 +1,189 @@
+"""The place of a statement, decided explicitly: candidates ranked by role, or no place.
+
+A wrong province is a false fact in a province's totals and can fire an alert, so the
+rule is precision first. In order:
+
+1. a place named as where the seizure happened ("tại bản X, huyện Y", "đoạn qua xã Z")
+   in the statement's own sentences — the one nearest before the figures, else the first;
+   a total whose locatives name two provinces has no single place (null);
+2. a country named as the place ("tại Lào") without a province: that country, no province;
+3. a joint operation with a foreign partner whose result names no place: null — never the
+   Vietnamese agency's province;
+4. a national figure ("toàn quốc", "cả nước"): Vietnam, no province;
+5. the seizure place told elsewhere in the article for this bust (another paragraph names
+   "tại ..." and no other statement claims it), when it is one province;
+6. the agency of the statement ("Công an huyện Mộc Châu bắt ..."), when it is one province;
+7. the article's place: the headline's "Sơn La: ..." prefix, else the province most named
+   as seizure place or agency (ties give null).
+
+Residences, origins, destinations and routes never place an event. Every decision keeps
+its evidence mention and a reason, read by ``extract --explain``.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from streams.extraction.place_roles import PlaceCandidate
+from streams.extraction.places import PlaceMention, Province
+
+_NATIONAL = re.compile(r"\b(?:toàn quốc|cả nước|trên phạm vi cả nước|toàn lực lượng công an|trên toàn quốc)\b")
+_FOREIGN_AREA = re.compile(
+    r"\b(?:tại|ở|trên|thuộc)\s+(?:địa bàn\s+|khu vực\s+|đất\s+)?(?:ngoại biên|nước bạn|bên kia biên giới|"
+    r"lãnh thổ (?:lào|campuchia|trung quốc|nước bạn)|các tỉnh (?:bắc|nam|trung) lào|tam giác vàng)\b"
+)
+_OWN_AREA = re.compile(
+    r"\b(?:trên|tại|ở|thuộc)\s+(?:địa bàn|tuyến biên giới|khu vực biên giới|vùng biên giới|phạm vi)"
+    r"(?:\s+(?:quản lý|toàn|của|thuộc))?\s+(?:toàn\s+)?(?:tỉnh|thành phố|huyện|đơn vị|thị xã)\b"
+    r"|\btoàn (?:tỉnh|thành phố|huyện)\b"
+)
+"""A locative that points back at the reporting agency's own province ('trên tuyến biên giới của tỉnh')."""
+_JOINT = re.compile(r"\b(?:phối hợp|cùng với|cùng lực lượng|hợp tác|liên hợp)\b")
+_TITLE_PREFIX = re.compile(r"^\s*([^:]{2,48}):")
+_COUNTRY_WORDS = (("campuchia", "KH"), ("lào", "LA"), ("trung quốc", "CN"), ("myanmar", "MM"), ("thái lan", "TH"))
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceDecision:
+    """Where a statement happened: ``province`` (None when the text does not say or is ambiguous),
+    ``country``, the chain that decided it (evidence) and why."""
+
+    province: Province | None
+    country: str | None
+    chain: PlaceCandidate | None
+    reason: str
+    area: str | None = None
+
+    @property
+    def mention(self) -> PlaceMention | None:
+        return self.chain.head if self.chain is not None else None
+
+    def unit_name(self, level: str) -> str | None:
+        m = self.chain.unit(level) if self.chain is not None else None
+        return m.text if m is not None else None
+
+
+def _key(p: Province) -> str:
+    return p.successor or f"{p.country}:{p.name}"
+
+
+@dataclass
+class ArticlePlaces:
+    """The place candidates of one article and its fallback place (rule 7), computed once."""
+
+    candidates: list[PlaceCandidate]
+    title: list[PlaceCandidate]
+    title_lower: str
+    main: PlaceDecision
+
+    @classmethod
+    def build(cls, candidates: list[PlaceCandidate], title: list[PlaceCandidate], title_lower: str,
+              lead_end: int) -> ArticlePlaces:
+        return cls(candidates, title, title_lower, _main(candidates, title, title_lower, lead_end))
+
+    def inside(self, spans: list[tuple[int, int]]) -> list[PlaceCandidate]:
+        return [c for c in self.candidates if any(a <= c.start < b for a, b in spans)]
+
+
+def _main(candidates: list[PlaceCandidate], title: list[PlaceCandidate], title_lower: str,
+          lead_end: int) -> PlaceDecision:
+    prefix = _TITLE_PREFIX.match(title_lower)
+    if prefix:
+        in_prefix = [c for c in title if c.end <= prefix.end(1) and not c.country_only
+                     and c.role not in ("residence", "origin", "destination", "route")]
+        if len({_key(c.province) for c in in_prefix}) == 1:
+            return PlaceDecision(in_prefix[0].province, in_prefix[0].province.country, None,
+                                 "the headline's place prefix")
+    weights: Counter[str] = Counter()
+    first: dict[str, PlaceCandidate] = {}
+    for c in title:
+        if c.country_only or c.role in ("residence", "origin", "destination", "route"):
+            continue
+        weights[_key(c.province)] += 3
+        first.setdefault(_key(c.province), c)
+    for c in candidates:
+        if c.country_only or c.role not in ("seizure", "agency", "other"):
+            continue
+        weight = 2 if c.role in ("seizure", "agency") else 1
+        if c.start < lead_end:
+            weight += 1
+        weights[_key(c.province)] += weight
+        first.setdefault(_key(c.province), c)
+    if not weights:
+        return PlaceDecision(None, None, None, "the article names no place of seizure or agency")
+    vn = {k: w for k, w in weights.items() if first[k].province.country == "VN"} or dict(weights)
+    ranked = sorted(vn.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return PlaceDecision(None, None, None, "two provinces are named equally often: no single place")
+    best = first[ranked[0][0]]
+    chain = best if best.role in ("seizure", "agency", "other") else None
+    return PlaceDecision(best.province, best.province.country, chain, "the province the article names most")
+
+
+def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], first_figure: int, aggregate: bool,
+           article: ArticlePlaces, lower: str, claimed: list[tuple[int, int]]) -> PlaceDecision:
+    """The place of one statement (see the module docstring for the order of the rules).
+
+    ``spans``: the statement's sentences; ``figure_spans``: those holding its figures;
+    ``first_figure``: offset of its first figure; ``claimed``: sentences of the other statements.
+    """
+    own = article.inside(spans)
+    seizure = [c for c in own if c.role == "seizure"]
+    if seizure:
+        named = [c for c in seizure if not c.country_only]
+        if named:
+            if aggregate:
+                keys = {_key(c.province) for c in named}
+                if len(keys) > 1:
+                    return PlaceDecision(None, _common_country(named), None,
+                                         "the total's places lie in several provinces")
+                return PlaceDecision(named[0].province, named[0].province.country, named[0],
+                                     f"named as the place ('{named[0].cue}') in the statement")
+            in_figures = [c for c in named if any(a <= c.start < b for a, b in figure_spans)]
+            before = [c for c in in_figures if c.start < first_figure]
+            chosen = before[-1] if before else (in_figures or named)[0]
+            return PlaceDecision(chosen.province, chosen.province.country, chosen,
+                                 f"named as the seizure place ('{chosen.cue}') in the bust's sentences")
+        country = seizure[0]
+        return PlaceDecision(None, country.province.country, country, "a country named as the place, no province")
+    text = " ".join(lower[a:b] for a, b in spans)
+    figure_text = " ".join(lower[a:b] for a, b in figure_spans)
+    if _FOREIGN_AREA.search(figure_text):
+        return PlaceDecision(None, _country_word(figure_text), None, "abroad (ngoại biên / nước bạn), no province named")
+    agency = [c for c in own if c.role == "agency" and not c.country_only and not c.abroad]
+    agency_keys = {_key(c.province) for c in agency}
+    if _OWN_AREA.search(figure_text):
+        if len(agency_keys) == 1:
+            return PlaceDecision(agency[0].province, "VN", agency[0], "the reporting agency's own area ('địa bàn tỉnh')")
+        if not agency and article.main.province is not None:
+            return article.main
+    foreign_agency = [c for c in own if c.role == "agency" and c.abroad]
+    if foreign_agency and _JOINT.search(text):
+        return PlaceDecision(None, None, None, "a joint operation with a foreign partner names no place")
+    if len(agency_keys) > 1 and _JOINT.search(text):
+        return PlaceDecision(None, "VN", None, "a joint operation of several provinces names no place")
+    if aggregate and _NATIONAL.search(text):
+        return PlaceDecision(None, "VN", None, "a national figure")
+    if not aggregate:
+        elsewhere = [c for c in article.candidates if c.role == "seizure" and not c.country_only
+                     and not any(a <= c.start < b for a, b in claimed)]
+        if elsewhere and len({_key(c.province) for c in elsewhere}) == 1:
+            return PlaceDecision(elsewhere[0].province, elsewhere[0].province.country, elsewhere[0],
+                                 "the bust's place told in another sentence of the article")
+    if agency:
+        if len(agency_keys) == 1:
+            return PlaceDecision(agency[0].province, agency[0].province.country, agency[0],
+                                 "the agency that reports the statement")
+        if aggregate:
+            return PlaceDecision(None, "VN", None, "agencies of several provinces report the total together")
+    return article.main
+
+
+def _common_country(cands: list[PlaceCandidate]) -> str | None:
+    countries = {c.province.country for c in cands}
+    return countries.pop() if len(countries) == 1 else None
+
+
+def _country_word(text: str) -> str | None:
+    return next((code for word, code in _COUNTRY_WORDS if word in text), None)

@@ -1,0 +1,153 @@
+"""What a place name is doing in its sentence: where drugs were seized, or something else.
+
+A report names many places: where the bust happened, the agency that made it ("Công an
+tỉnh Điện Biên"), where the suspects live ("trú tại ..."), where the drugs came from
+("từ Lào"), where they were going ("về Hà Nội tiêu thụ"), the border gate they passed
+("nhập cảnh qua cửa khẩu Mộc Bài"), a foreign partner ("Công an tỉnh Hủa Phăn (Lào)").
+Only the first is the event's place (SCHEMA rule 8).
+
+``place_candidates`` groups consecutive mentions into chains ("bản Huổi Lả, huyện Mường
+Khoa, tỉnh Phông Sa Lỳ (Lào)" is one place), and gives each chain a role read from the
+word that governs it: the nearest cue word before the chain head within its clause. The
+cue vocabulary lives in ``lexicon.PLACE_CUES``; this module holds the reading rule only.
+Pure; offsets are in the normalised text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from streams.extraction import lexicon as lx
+from streams.extraction.places import PlaceMention, Province
+
+PlaceRole = Literal["seizure", "agency", "residence", "origin", "destination", "route", "other"]
+
+_CHAIN_GAP = re.compile(r"\s*(?:,|\(|–|-|—)?\s*(?:thuộc\s+)?$")
+"""What may stand between two links of one place chain: ", ", " (", " – ", "thuộc"."""
+_WORD_BACK = re.compile(r"[0-9a-zà-ỹđ]+(?:/[0-9a-zà-ỹđ]+)?")
+_CLAUSE_STOP = re.compile(r"[.;!?\n]")
+LOOK_BACK_WORDS = 9
+"""Words looked at before a chain for its governing cue: enough for 'tại nhà riêng ở thôn 3,'."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCandidate:
+    """A chain of place mentions with one role. ``head`` is the first mention, ``province``
+    the most specific province the chain resolves to, ``cue`` the word that set the role."""
+
+    mentions: tuple[PlaceMention, ...]
+    role: PlaceRole
+    cue: str | None
+
+    @property
+    def head(self) -> PlaceMention:
+        return self.mentions[0]
+
+    @property
+    def start(self) -> int:
+        return self.mentions[0].start
+
+    @property
+    def end(self) -> int:
+        return self.mentions[-1].end
+
+    @property
+    def province(self) -> Province:
+        """The chain's province: an explicit province link wins over what a district resolves to."""
+        for m in self.mentions:
+            if m.level == "province":
+                return m.province
+        for m in self.mentions:
+            if m.level != "country":
+                return m.province
+        return self.mentions[0].province
+
+    @property
+    def country_only(self) -> bool:
+        return all(m.level == "country" for m in self.mentions)
+
+    @property
+    def abroad(self) -> bool:
+        return self.province.country != "VN"
+
+    def unit(self, level: str) -> PlaceMention | None:
+        return next((m for m in self.mentions if m.level == level), None)
+
+
+def _prefix_start(m: PlaceMention) -> int:
+    return m.start - (len(m.prefix) + 1 if m.prefix else 0)
+
+
+_LEVEL_RANK = {"commune": 0, "district": 1, "province": 2, "country": 3}
+
+
+def _chains(places: list[PlaceMention], lower: str) -> list[list[PlaceMention]]:
+    """Consecutive mentions from the specific to the general ('xã A, huyện B, tỉnh C (Lào)') make
+    one chain; a list of places of one level ('tỉnh Sơn La, tỉnh Điện Biên') makes several."""
+    chains: list[list[PlaceMention]] = []
+    for m in places:
+        if chains:
+            last = chains[-1][-1]
+            gap = lower[last.end:_prefix_start(m)]
+            if (len(gap) <= 12 and _CHAIN_GAP.fullmatch(gap)
+                    and _LEVEL_RANK.get(m.level, 2) > _LEVEL_RANK.get(last.level, 2)):
+                chains[-1].append(m)
+                continue
+        chains.append([m])
+    return chains
+
+
+def _role(lower: str, start: int, floor: int) -> tuple[PlaceRole, str | None]:
+    """The role set by the nearest cue word before ``start`` (no further back than ``floor``)."""
+    window_start = max(floor, start - 90)
+    stop = None
+    for stop in _CLAUSE_STOP.finditer(lower, window_start, start):
+        pass
+    if stop is not None:
+        window_start = stop.end()
+    words = [(m.start(), m.group()) for m in _WORD_BACK.finditer(lower, window_start, start)]
+    words = words[-LOOK_BACK_WORDS:]
+    for i in range(len(words) - 1, -1, -1):
+        for n in (3, 2, 1):  # multi-word cues first: 'trên địa bàn', 'đoạn qua', 'công an'
+            if i - n + 1 < 0:
+                continue
+            phrase = " ".join(w for _, w in words[i - n + 1:i + 1])
+            role = lx.PLACE_CUES.get(phrase)
+            if role is None:
+                continue
+            if role == "seizure":
+                override = _locative_override([w for _, w in words[max(0, i - n - LOCATIVE_VERB_WORDS):i - n + 1]])
+                if override:
+                    return override[0], f"{override[1]} … {phrase}"
+            return role, phrase  # type: ignore[return-value]
+    return "other", None
+
+
+LOCATIVE_VERB_WORDS = 5
+"""How far before 'tại' / 'ở' a verb still governs it ('mua số hàng cấm trên tại TP HCM')."""
+
+
+def _locative_override(before: list[str]) -> tuple[PlaceRole, str] | None:
+    """'trú tại', 'mua ma túy ở', 'giao cho khách tại': the verb before a locative says the place is
+    a home, a source or a destination. An arrest or seizure verb in between keeps it a seizure place."""
+    for i in range(len(before) - 1, -1, -1):
+        for n in (2, 1):
+            if i - n + 1 < 0:
+                continue
+            phrase = " ".join(before[i - n + 1:i + 1])
+            if phrase in lx.SEIZURE_VERBS_BEFORE_LOCATIVE:
+                return None
+            role = lx.PLACE_CUE_BEFORE_LOCATIVE.get(phrase)
+            if role:
+                return role, phrase  # type: ignore[return-value]
+    return None
+
+
+def place_candidates(places: list[PlaceMention], lower: str, floor: int = 0) -> list[PlaceCandidate]:
+    """The place chains of ``places`` (sorted mentions of one text), each with its role."""
+    out = []
+    for chain in _chains(places, lower):
+        role, cue = _role(lower, _prefix_start(chain[0]), floor)
+        out.append(PlaceCandidate(tuple(chain), role, cue))
+    return out

@@ -1,0 +1,49 @@
+"""Place of the seizure as an explicit decision (issue 9, family 1): one row per pattern."""
+from __future__ import annotations
+
+import pytest
+from extraction_table import Row, run
+
+ROWS = [
+    pytest.param(Row("Ngày 12/3, Bộ đội Biên phòng tỉnh Điện Biên phối hợp với lực lượng chức năng Lào bắt giữ "
+                     "Vàng A Sử tại bản Huổi Lả, huyện Mường Khoa, tỉnh Phông Sa Lỳ (Lào), thu giữ 20 bánh heroin.",
+                     ["incident Phông Sa Lỳ s=1 heroin:20brick"]), id="foreign-locative-beats-agency"),
+    pytest.param(Row("Bộ đội Biên phòng tỉnh Lai Châu cho biết đơn vị vừa phối hợp với Công an tỉnh Luang Namtha "
+                     "(Lào) bắt giữ 2 đối tượng, thu 6 bánh heroin.", ["incident - s=2 heroin:6brick"]),
+                 id="joint-operation-without-place-is-null"),
+    pytest.param(Row("Ngày 3/5, Công an tỉnh Tây Ninh bắt giữ Lê Văn Tư tại bến xe Miền Đông, TP Hồ Chí Minh, sau "
+                     "khi Tư nhập cảnh qua cửa khẩu Mộc Bài, thu 2 kg ma túy đá.",
+                     ["incident Hồ Chí Minh s=1 meth_crystal:2kg"]), id="entry-point-is-not-the-place"),
+    pytest.param(Row("Chiều 5/3, Công an tỉnh Điện Biên phối hợp bắt giữ Lò Văn Sáng tại quận Long Biên, Hà Nội, "
+                     "thu 3 kg ma túy đá.", ["incident Hà Nội s=1 meth_crystal:3kg"]), id="bust-in-another-province"),
+    pytest.param(Row("Năm 2023, lực lượng chức năng hai tỉnh Sơn La và Điện Biên bắt 320 vụ, thu giữ 12 kg heroin.",
+                     ["aggregate - c=320 heroin:12kg"]), id="total-over-two-provinces-is-null"),
+    pytest.param(Row("Sáng 8/4, Công an huyện Mộc Châu bắt quả tang Hà Văn Tùng (SN 1992, trú tại xã Tà Xùa, "
+                     "huyện Bắc Yên, tỉnh Sơn La) mua 2 bánh heroin ở tỉnh Điện Biên mang về tiêu thụ.",
+                     ["incident Sơn La s=1 heroin:2brick"]), id="residence-and-origin-never-place"),
+    pytest.param(Row("Ngày 14/5, Công an huyện Kỳ Sơn bắt giữ Xồng Bá Lầu khi đang vận chuyển 4 bánh heroin "
+                     "từ Lào về Hà Nội tiêu thụ.", ["incident Nghệ An s=1 heroin:4brick"], title="Nghệ An: Bắt đối "
+                     "tượng chở 4 bánh heroin"), id="route-is-not-the-place-headline-prefix-is"),
+    pytest.param(Row("Từ đầu năm đến nay, trên địa bàn tỉnh, lực lượng chức năng của Công an tỉnh Lạng Sơn phát "
+                     "hiện, bắt giữ 215 vụ, 318 đối tượng phạm tội về ma túy.", ["aggregate Lạng Sơn c=215 s=318"]),
+                 id="own-area-anaphora"),
+    pytest.param(Row("Năm 2023, lực lượng chức năng trên toàn quốc đã phát hiện, bắt giữ 24.000 vụ, 41.000 đối "
+                     "tượng phạm tội về ma túy.", ["aggregate - c=24000 s=41000"]), id="national-figure-is-null"),
+    pytest.param(Row("Ngày 9/5, Đồn Biên phòng Na Mèo phối hợp với Công an huyện Quan Sơn (Thanh Hóa) bắt quả tang "
+                     "Lò Văn Pánh vận chuyển 1.500 viên hồng phiến.", ["incident Thanh Hóa s=1 meth_pills:1500pill"]),
+                 id="district-agency-gives-its-province"),
+    pytest.param(Row("Ngày 15/3, Công an Bình Thuận phối hợp với công an hai tỉnh Kon Tum và Quảng Ninh bóc gỡ "
+                     "đường dây ma túy, bắt 5 đối tượng, thu 5 kg ma túy đá.", ["incident - s=5 meth_crystal:5kg"]),
+                 id="joint-operation-of-three-provinces-is-null"),
+    pytest.param(Row("Ngày 20/9, tại xã Lóng Sập, tỉnh Sơn La, Công an bắt quả tang 2 đối tượng, thu 12 bánh "
+                     "heroin.", ["incident Sơn La s=2 heroin:12brick"], published="2025-09-22"),
+                 id="post-merger-province"),
+    pytest.param(Row("Ngày 20/9, tại xã Lũng Cú, Công an tỉnh Tuyên Quang (Hà Giang cũ) bắt quả tang 1 đối tượng, "
+                     "thu 3 bánh heroin.", ["incident Tuyên Quang s=1 heroin:3brick"], published="2025-09-22"),
+                 id="post-merger-former-province-mention"),
+]
+
+
+@pytest.mark.parametrize("row", ROWS)
+def test_place(row: Row) -> None:
+    assert run(row) == row.expected
