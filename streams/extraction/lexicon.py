@@ -163,3 +163,54 @@ SEIZURE_VERBS_BEFORE_LOCATIVE = frozenset({
     "khống chế", "vây bắt", "phục kích", "mật phục", "triệt phá", "thu được", "tạm giữ",
 })
 """Verbs that make the next locative the place of the seizure, whatever came before them."""
+
+# --- text typed without diacritics: the phrases the rules read, restored before reading
+# (accented phrase, context): context "any", or where an ambiguous phrase is settled:
+# "before_number" ("hon 2 kg" = hơn), "after_number" ("3 vu" = vụ), "before_name" ("tinh Son La" = tỉnh).
+_ANY = (
+    # drugs (longest phrases first is not needed: the restorer tries longest matches first)
+    "ma túy", "ma tuý", "ma túy đá", "ma túy tổng hợp", "ma túy các loại", "ma túy dạng đá", "chất ma túy",
+    "hồng phiến", "thuốc lắc", "thuốc phiện", "nhựa thuốc phiện", "cần sa", "cỏ mỹ", "hàng cấm", "tinh thể",
+    "dạng đá", "dạng heroin", "dạng viên", "dạng bột", "hê rô in", "ma túy tổng hợp dạng đá", "nghi là",
+    # counted nouns
+    "đối tượng", "bị can", "bị cáo", "nghi phạm", "nghi can", "đồng phạm", "vụ án", "vụ việc", "chuyên án",
+    "thanh niên", "phụ nữ", "người đàn ông", "người phụ nữ", "người nước ngoài",
+    # hedges and totals
+    "khoảng", "xấp xỉ", "ít nhất", "tối thiểu", "ước tính", "tổng cộng", "tổng số", "tổng trọng lượng",
+    "trọng lượng", "khối lượng", "cân nặng", "cân được", "nặng", "toàn bộ", "tính chung", "trong đó",
+    "cụ thể", "so với", "cùng kỳ", "tăng", "giảm", "nghìn", "triệu", "triệu đồng", "nghìn đồng", "đồng",
+    # verbs
+    "bắt", "bắt giữ", "bắt quả tang", "quả tang", "bắt khẩn cấp", "thu giữ", "thu được", "thu thêm",
+    "phát hiện", "khám xét", "khám xét khẩn cấp", "tạm giữ", "tạm giữ hình sự", "tạm giam", "khởi tố",
+    "khởi tố vụ án", "khởi tố bị can", "triệu tập", "bỏ trốn", "truy nã", "vận chuyển", "tàng trữ", "mua bán",
+    "sử dụng", "dương tính", "xét nghiệm", "cai nghiện", "nghiện", "trái phép", "khống chế", "vây bắt",
+    "chặn bắt", "phục kích", "mật phục", "triệt phá", "bóc gỡ", "xác lập", "kiểm tra", "xử lý", "xử phạt",
+    "xét xử", "truy tố", "tuyên phạt", "tử hình", "chung thân", "năm tù", "cất giấu", "mang theo",
+    "khai nhận", "thừa nhận", "tiêu thụ", "bán lẻ", "cầm đầu", "phá thành công", "phối hợp", "phối hợp với",
+    # places and agencies
+    "tại", "ở", "trên địa bàn", "địa bàn", "địa phận", "khu vực", "đoạn qua", "thuộc", "trú", "trú tại",
+    "ngụ", "ngụ tại", "thường trú", "tạm trú", "quê", "quê quán", "nơi ở", "nhập cảnh", "xuất cảnh",
+    "công an", "cảnh sát", "bộ đội biên phòng", "biên phòng", "đồn biên phòng", "hải quan", "bộ chỉ huy",
+    "ban chỉ huy", "cảnh sát điều tra", "tội phạm", "tội phạm về ma túy", "lực lượng", "lực lượng chức năng",
+    "tổ công tác", "huyện", "thị xã", "thị trấn", "thành phố", "phường", "quận", "thôn", "xóm", "ấp",
+    "tổ dân phố", "quốc lộ", "biên giới", "cửa khẩu", "nội địa", "việt nam", "lào", "campuchia", "trung quốc",
+    "nhà riêng", "nơi ở", "nhà trọ", "quán karaoke", "xe máy", "ô tô", "xe khách",
+    # dates and periods
+    "ngày", "tháng", "hôm qua", "hôm nay", "rạng sáng", "chiều", "trưa", "đêm", "lúc", "đầu năm",
+    "từ đầu năm", "đến nay", "từ đầu năm đến nay", "giai đoạn", "quý", "tháng đầu năm", "cùng ngày",
+    "trước đó", "sau đó", "vụ thứ nhất", "vụ thứ hai", "sinh năm", "tuổi",
+)
+_BEFORE_NUMBER = ("hơn", "gần", "trên", "chừng", "năm", "sáng", "tối", "ngày", "vào", "khoảng", "từ", "đến",
+                  "mùng", "lên", "còn", "được", "thêm")
+_AFTER_NUMBER = ("vụ", "viên", "bánh", "gói", "túi", "tép", "liều", "bọc", "ký", "tấn", "tạ", "người", "gam",
+                 "nghìn", "triệu", "tỷ", "ngàn", "cây", "lọ", "hộp", "bao", "năm", "tuổi", "tháng", "ngày",
+                 "đối tượng", "bị can", "vụ án", "chuyên án", "lần", "chiếc", "kg")
+_BEFORE_NAME = ("tỉnh", "xã", "bản", "nước", "quận", "phường", "sông", "đèo", "đồn", "bến", "chợ", "cầu", "bà",
+                "ông", "anh", "chị", "tên", "đường", "phố", "làng")
+UNACCENTED_PHRASES: tuple[tuple[str, str], ...] = (
+    tuple((p, "any") for p in _ANY)
+    + tuple((p, "before_number") for p in _BEFORE_NUMBER)
+    + tuple((p, "after_number") for p in _AFTER_NUMBER)
+    + tuple((p, "before_name") for p in _BEFORE_NAME)
+)
+"""Phrases restored in text typed without diacritics (``diacritics.restore``), with their context."""

@@ -55,6 +55,7 @@ _MONEY_BEFORE = re.compile(r"(?:đồng\s*/\s*|\bgiá\s*|\bmỗi\s*)$")
 _WEIGHT_BEFORE = re.compile(r"(?:nặng|khối lượng|trọng lượng|cân được|cân nặng)\s*(?:tổng cộng\s*|tổng\s*|là\s*|khoảng\s*)?$")
 _CASE_LINK_BEFORE = re.compile(r"(?:vụ(?: án| việc)?|chuyên án)\s*(?:/|,|với|và|gồm)\s*(?:bắt\s*)?$")
 _CLAUSE_BREAK = re.compile(r"[;.!?]")
+_LED_BY_BEFORE = re.compile(r"\b(?:do|bởi|cho)\s+$")
 _LIST_GAP = re.compile(r"\s*(?:,|và|cùng|,\s*và)\s*")
 
 _PRICE_WORDS = ("/", "giá", "mỗi")
@@ -283,6 +284,8 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
         else:
             if lx.PERSON_NOT_SUSPECT.match(lower, m.end()):
                 continue
+            if _LED_BY_BEFORE.search(before):
+                continue  # "do 1 đối tượng người Lào cầm đầu": the agent of a passive, not someone caught
             linked = _cued(_CASE_LINK_BEFORE, _LINK_WORDS, before)
             arrested = linked or bool(lx.ARREST_VERBS.search(context[-90:])) or bool(lx.ARREST_AFTER.match(lower[m.end():end]))
             if not arrested:

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from streams.extraction.diacritics import restore
+
 _TONES = {  # old placement on the second vowel -> placement on the first, per final-syllable pair
     "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
     "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
@@ -55,7 +57,7 @@ def normalize(original: str) -> Normalized:
     if len(nfc) != len(original):
         mapping = _cluster_map(original)
         nfc = "".join(unicodedata.normalize("NFC", c) for c in _clusters(original))
-    text = _TONE_RE.sub(_fix_tone, nfc)
+    text = restore(_TONE_RE.sub(_fix_tone, nfc))
     lower = text.lower()
     if len(lower) != len(text):  # rare characters whose lower case is longer: keep positions
         lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)

@@ -33,6 +33,7 @@ _FOREIGN_AREA = re.compile(
     r"\b(?:tại|ở|trên|thuộc)\s+(?:địa bàn\s+|khu vực\s+|đất\s+)?(?:ngoại biên|nước bạn|bên kia biên giới|"
     r"lãnh thổ (?:lào|campuchia|trung quốc|nước bạn)|các tỉnh (?:bắc|nam|trung) lào|tam giác vàng)\b"
 )
+_BOTH_SIDES = re.compile(r"\b(?:ở|tại|trên) cả hai (?:phía|bên)(?: biên giới)?\b")
 _OWN_AREA = re.compile(
     r"\b(?:trên|tại|ở|thuộc)\s+(?:địa bàn|tuyến biên giới|khu vực biên giới|vùng biên giới|phạm vi)"
     r"(?:\s+(?:quản lý|toàn|của|thuộc))?\s+(?:toàn\s+)?(?:tỉnh|thành phố|huyện|đơn vị|thị xã)\b"
@@ -149,6 +150,8 @@ def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], fi
         return PlaceDecision(None, country.province.country, country, "a country named as the place, no province")
     text = " ".join(lower[a:b] for a, b in spans)
     figure_text = " ".join(lower[a:b] for a, b in figure_spans)
+    if _BOTH_SIDES.search(text):
+        return PlaceDecision(None, None, None, "made on both sides of the border: no single place")
     if _FOREIGN_AREA.search(figure_text):
         return PlaceDecision(None, _country_word(figure_text), None, "abroad (ngoại biên / nước bạn), no province named")
     agency = [c for c in own if c.role == "agency" and not c.country_only and not c.abroad]
@@ -158,6 +161,9 @@ def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], fi
             return PlaceDecision(agency[0].province, "VN", agency[0], "the reporting agency's own area ('địa bàn tỉnh')")
         if not agency and article.main.province is not None:
             return article.main
+    acted = _by_actors(own, lower, figure_spans + [sp for sp in spans if sp not in figure_spans])
+    if acted is not None and (acted.province is not None or not aggregate):
+        return acted
     foreign_agency = [c for c in own if c.role == "agency" and c.abroad]
     if foreign_agency and _JOINT.search(text):
         return PlaceDecision(None, None, None, "a joint operation with a foreign partner names no place")
@@ -178,6 +184,56 @@ def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], fi
         if aggregate:
             return PlaceDecision(None, "VN", None, "agencies of several provinces report the total together")
     return article.main
+
+
+_ACTION = re.compile(
+    r"\b(?:bắt|thu giữ|thu được|thu (?=\d)|phát hiện|khám xét|triệt phá|phá (?:thành công |được )?(?:chuyên án|đường dây|vụ|ổ)|"
+    r"chặn|vây bắt|khống chế|tạm giữ|kiểm tra|bóc gỡ)"
+)
+_JOINED = re.compile(r"[^.;]{0,12}\b(?:phối hợp|cùng|và|với|hiệp đồng|liên hợp)\b[^.;]{0,50}")
+_INFORMANT_AFTER = re.compile(r"^[^.;]{0,20}\b(?:cung cấp|thông báo|chuyển giao|chuyển)\b")
+
+
+def _actors(own: list[PlaceCandidate], lower: str, a: int, b: int) -> list[PlaceCandidate]:
+    """The agencies that act in the sentence ``lower[a:b]``: the one nearest before its first action
+    verb ('Công an huyện Hà Khẩu, tỉnh Vân Nam (Trung Quốc) đã bắt quả tang ...') and those joined
+    to it by 'phối hợp với', 'cùng', 'và'. An informant ('thông tin do Công an tỉnh X cung cấp')
+    does not act."""
+    verb = _ACTION.search(lower, a, b)
+    if verb is None:
+        return []
+    agencies = [c for c in own if c.role == "agency" and a <= c.start < verb.start()
+                and not _INFORMANT_AFTER.match(lower, c.end)]
+    if not agencies:
+        return []
+    group = [agencies[-1]]
+    for c in reversed(agencies[:-1]):
+        if _JOINED.fullmatch(lower, c.end, group[-1].start):
+            group.append(c)
+        else:
+            break
+    return group
+
+
+def _by_actors(own: list[PlaceCandidate], lower: str, spans: list[tuple[int, int]]) -> PlaceDecision | None:
+    """Rule 3/6 read from who acted: one province acting alone places the statement (a foreign
+    police force included); Vietnamese and foreign forces acting together, or forces of several
+    provinces, name no single place."""
+    for a, b in spans:
+        group = _actors(own, lower, a, b)
+        if not group:
+            continue
+        keys = {_key(c.province) for c in group}
+        if len(keys) == 1:
+            if group[0].country_only:
+                return PlaceDecision(None, group[0].province.country, group[0],
+                                     "a foreign force made the seizure; no province named")
+            return PlaceDecision(group[0].province, group[0].province.country, group[0],
+                                 "the agency that made the seizure")
+        if any(c.abroad for c in group) and not all(c.abroad for c in group):
+            return PlaceDecision(None, None, None, "a joint operation with a foreign partner names no place")
+        return PlaceDecision(None, _common_country(group), None, "forces of several provinces acted together")
+    return None
 
 
 def _common_country(cands: list[PlaceCandidate]) -> str | None:

@@ -1,0 +1,107 @@
+"""Diacritics put back on reports typed without them ("thu giu 2 kg ma tuy da").
+
+Field reports typed on phones often carry no tone marks at all. Every rule of the
+extractor is written for accented text, so for such a text the words the rules read —
+drugs, units, hedges, counted nouns, verbs, place and date cues — are restored from the
+phrase table ``lexicon.UNACCENTED_PHRASES`` before anything else reads it. Restoring a
+letter never changes the text's length (NFC "ý" and "y", "đ" and "d" are one character
+each), so every offset, and so every evidence span, stays valid for the original text.
+
+Only whole words and phrases of the table are restored, longest first, and a phrase
+that is ambiguous alone ("nam" = năm / nam, "da" = đá / đã / da) is restored only in the
+context that settles it (before a number, before a capitalised name, after a number).
+Place names are not restored here: the gazetteer matches their unaccented spellings.
+Pure and linear in the text length.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from streams.extraction import lexicon as lx
+
+_VN_MARKED = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
+_FOLDED_CUES = re.compile(r"\b(?:cong an|doi tuong|ma tuy|thu giu|bat giu|bat qua tang|huyen|tinh|heroin|vu an)\b")
+_TOKEN = re.compile(r"[A-Za-z]+")
+
+
+def fold(s: str) -> str:
+    """Lower case without any diacritic (đ -> d)."""
+    s = unicodedata.normalize("NFD", s.lower().replace("đ", "d"))
+    return "".join(c for c in s if not unicodedata.combining(c))
+
+
+def is_unaccented(text: str) -> bool:
+    """True for Vietnamese written without tone marks: almost no marked letter, and the folded
+    words every seizure report uses. English or other text is never "restored"."""
+    letters = sum(1 for c in text if c.isalpha())
+    if letters < 20:
+        return False
+    marked = len(_VN_MARKED.findall(text))
+    if marked > 0.01 * letters:
+        return False
+    return len(set(_FOLDED_CUES.findall(text.lower()))) >= 2
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict[tuple[str, ...], list[tuple[str, str]]], int]:
+    """folded word tuple -> [(accented phrase, context)], and the longest phrase length in words."""
+    table: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    longest = 1
+    for accented, context in lx.UNACCENTED_PHRASES:
+        key = tuple(fold(accented).split())
+        table.setdefault(key, []).append((accented, context))
+        longest = max(longest, len(key))
+    return table, longest
+
+
+def _context_ok(context: str, text: str, start: int, end: int) -> bool:
+    if context == "any":
+        return True
+    after = text[end:end + 3].lstrip(" ")
+    before = text[max(0, start - 3):start].rstrip(" ")
+    if context == "before_number":
+        return bool(after[:1].isdigit())
+    if context == "before_name":
+        return bool(after[:1].isupper())
+    if context == "after_number":
+        return bool(before[-1:].isdigit())
+    return False
+
+
+def restore(text: str) -> str:
+    """``text`` with the table's phrases accented (same length); unchanged unless ``is_unaccented``."""
+    if not is_unaccented(text):
+        return text
+    table, longest = _table()
+    tokens = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text)]
+    out = list(text)
+    i = 0
+    while i < len(tokens):
+        done = False
+        for n in range(min(longest, len(tokens) - i), 0, -1):
+            window = tokens[i:i + n]
+            if any(window[k + 1][0] - window[k][1] != 1 or text[window[k][1]] != " " for k in range(n - 1)):
+                continue  # only words separated by one space form a phrase
+            key = tuple(t[2] for t in window)
+            for accented, context in table.get(key, ()):
+                start, end = window[0][0], window[-1][1]
+                if not _context_ok(context, text, start, end):
+                    continue
+                _write(out, text, start, accented)
+                i += n
+                done = True
+                break
+            if done:
+                break
+        if not done:
+            i += 1
+    return "".join(out)
+
+
+def _write(out: list[str], text: str, start: int, accented: str) -> None:
+    """Write ``accented`` over the same-length span at ``start``, keeping the original's letter case."""
+    for k, ch in enumerate(accented):
+        original = text[start + k]
+        out[start + k] = ch.upper() if original.isupper() else ch
