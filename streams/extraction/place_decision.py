@@ -190,7 +190,9 @@ _ACTION = re.compile(
     r"\b(?:bắt|thu giữ|thu được|thu (?=\d)|phát hiện|khám xét|triệt phá|phá (?:thành công |được )?(?:chuyên án|đường dây|vụ|ổ)|"
     r"chặn|vây bắt|khống chế|tạm giữ|kiểm tra|bóc gỡ)"
 )
-_JOINED = re.compile(r"[^.;]{0,12}\b(?:phối hợp|cùng|và|với|hiệp đồng|liên hợp)\b[^.;]{0,50}")
+_JOIN_WORD = re.compile(r"\b(?:phối hợp|cùng|và|với|hiệp đồng|liên hợp)\b")
+JOIN_GAP = 90
+"""Longest text between two agencies acting together ('BĐBP tỉnh X cho biết đơn vị vừa phối hợp với Công an tỉnh Y')."""
 _INFORMANT_AFTER = re.compile(r"^[^.;]{0,20}\b(?:cung cấp|thông báo|chuyển giao|chuyển)\b")
 
 
@@ -208,7 +210,9 @@ def _actors(own: list[PlaceCandidate], lower: str, a: int, b: int) -> list[Place
         return []
     group = [agencies[-1]]
     for c in reversed(agencies[:-1]):
-        if _JOINED.fullmatch(lower, c.end, group[-1].start):
+        gap = lower[c.end:group[-1].start]
+        if len(gap) <= JOIN_GAP and _JOIN_WORD.search(gap) and not _ACTION.search(gap) and not any(
+                ch in gap for ch in ".;"):
             group.append(c)
         else:
             break
