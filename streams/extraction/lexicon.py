@@ -156,7 +156,13 @@ PLACE_CUE_BEFORE_LOCATIVE: dict[str, str] = {
                                 "sinh")},
     **{w: "origin" for w in ("mua", "nhận", "lấy", "nguồn")},
     **{w: "destination" for w in ("giao", "tiêu thụ", "cung cấp")},
+    **{w: "agency" for w in ("đóng quân", "trụ sở", "đóng chân", "đứng chân", "làm việc")},
 }
+DIRECTION_BEFORE_LOCATIVE: dict[str, str] = {
+    **{w: "destination" for w in ("vào", "về", "sang", "đến", "tới", "lên", "xuống", "ra")},
+    "từ": "origin",
+}
+"""A direction right before a locative noun ('đưa vào địa bàn huyện X', 'từ khu vực biên giới X')."""
 """A word right before 'tại' / 'ở' that changes what the place is ('trú tại', 'mua ở', 'bán tại')."""
 SEIZURE_VERBS_BEFORE_LOCATIVE = frozenset({
     "bắt", "bắt giữ", "bắt quả", "quả tang", "thu giữ", "thu", "phát hiện", "khám xét", "kiểm tra", "chặn", "bắt khẩn",

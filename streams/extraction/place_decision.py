@@ -143,11 +143,19 @@ def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], fi
                                      f"named as the place ('{named[0].cue}') in the statement")
             in_figures = [c for c in named if any(a <= c.start < b for a, b in figure_spans)]
             before = [c for c in in_figures if c.start < first_figure]
-            chosen = before[-1] if before else (in_figures or named)[0]
+            if in_figures:
+                chosen = before[-1] if before else in_figures[0]
+                return PlaceDecision(chosen.province, chosen.province.country, chosen,
+                                     f"named as the seizure place ('{chosen.cue}') in the sentence of the figures")
+            acted = _by_actors(own, lower, figure_spans)
+            if acted is not None and acted.province is not None:
+                return acted  # who made the seizure says more than a place in the story around it
+            chosen = named[0]
             return PlaceDecision(chosen.province, chosen.province.country, chosen,
                                  f"named as the seizure place ('{chosen.cue}') in the bust's sentences")
-        country = seizure[0]
-        return PlaceDecision(None, country.province.country, country, "a country named as the place, no province")
+        if not aggregate or len(seizure) == len(own):  # a total 'on the Việt–Lào border' is not abroad
+            country = seizure[0]
+            return PlaceDecision(None, country.province.country, country, "a country named as the place, no province")
     text = " ".join(lower[a:b] for a, b in spans)
     figure_text = " ".join(lower[a:b] for a, b in figure_spans)
     if _BOTH_SIDES.search(text):
@@ -223,21 +231,24 @@ def _by_actors(own: list[PlaceCandidate], lower: str, spans: list[tuple[int, int
     """Rule 3/6 read from who acted: one province acting alone places the statement (a foreign
     police force included); Vietnamese and foreign forces acting together, or forces of several
     provinces, name no single place."""
+    joint: PlaceDecision | None = None
     for a, b in spans:
         group = _actors(own, lower, a, b)
         if not group:
             continue
         keys = {_key(c.province) for c in group}
-        if len(keys) == 1:
+        if len(keys) == 1:  # one force acting alone, in any sentence of the statement, is the most specific
             if group[0].country_only:
                 return PlaceDecision(None, group[0].province.country, group[0],
                                      "a foreign force made the seizure; no province named")
             return PlaceDecision(group[0].province, group[0].province.country, group[0],
                                  "the agency that made the seizure")
-        if any(c.abroad for c in group) and not all(c.abroad for c in group):
-            return PlaceDecision(None, None, None, "a joint operation with a foreign partner names no place")
-        return PlaceDecision(None, _common_country(group), None, "forces of several provinces acted together")
-    return None
+        if joint is None:
+            if any(c.abroad for c in group) and not all(c.abroad for c in group):
+                joint = PlaceDecision(None, None, None, "a joint operation with a foreign partner names no place")
+            else:
+                joint = PlaceDecision(None, _common_country(group), None, "forces of several provinces acted together")
+    return joint
 
 
 def _common_country(cands: list[PlaceCandidate]) -> str | None:

@@ -116,6 +116,9 @@ def _role(lower: str, start: int, floor: int) -> tuple[PlaceRole, str | None]:
             role = lx.PLACE_CUES.get(phrase)
             if role is None:
                 continue
+            if role == "seizure" and i - n >= 0 and words[i - n][1] in lx.DIRECTION_BEFORE_LOCATIVE:
+                word = words[i - n][1]
+                return lx.DIRECTION_BEFORE_LOCATIVE[word], f"{word} {phrase}"  # type: ignore[return-value]
             if role == "seizure":
                 override = _locative_override([w for _, w in words[max(0, i - n - LOCATIVE_VERB_WORDS):i - n + 1]])
                 if override:
