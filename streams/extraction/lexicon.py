@@ -60,6 +60,22 @@ NON_DRUG_AFTER_UNIT = re.compile(
     r"giấy|bánh kẹo|hàng hóa|quần áo|thịt|gạo|đường|muối|sữa|cà phê|vải|hạt|gỗ|xăng|dầu|thuốc trừ sâu|mì|bao)\b"
 )
 """Nouns that make a "viên/gói/túi/kg" figure about something else (bullets, cigarettes, goods)."""
+NOT_SEIZED_BEFORE = re.compile(
+    r"(?:\bmỗi (?:chuyến|lần|tháng|tuần|ngày|đợt|năm|vụ|bánh|gói|người|kg|ký)\b[^.;,]{0,14}|\btrót lọt\b[^.;]{0,30}|"
+    r"\bthu lợi\b[^.;]{0,30}|\b(?:bán|tiêu thụ) được\b[^.;]{0,20}|\bđã bán\b[^.;]{0,20}|\bbán hết\b[^.;]{0,20}|"
+    r"\b(?:xe (?:tải|ô tô|khách|container|đầu kéo)|ô tô tải|trọng tải|tải trọng|sức chở|tàu (?:cá|hàng|thủy|biển)|sà lan)"
+    r"[^.;,]{0,12}|\bđịnh lượng\b[^.;]{0,20}|\bngưỡng\b[^.;]{0,20}|\btừ \d+(?:[.,]\d+)? (?:đến|tới)\s*|\d\s*[–—-]\s*)$"
+)
+"""Words right before a figure that make it no seizure: habits ("mỗi chuyến 2–3 bánh"), past trade
+("đã vận chuyển trót lọt"), vehicles ("xe tải 15 tấn"), legal thresholds, the second number of a
+range ("từ 5 đến 10 bánh", "2–3 kg")."""
+NOT_SEIZED_WORDS = ("mỗi", "trót lọt", "thu lợi", "bán", "tiêu thụ", "xe", "tải", "sức chở", "tàu", "sà lan",
+                    "định lượng", "ngưỡng", "từ", "–", "—", "-")
+"""Substrings one of which NOT_SEIZED_BEFORE needs (a cheap gate before the regex)."""
+NON_DRUG_GOODS = re.compile(r"\b(?:pháo|thuốc nổ|kíp nổ|khí cười|n2o|bình khí|thuốc lá điếu|thuốc lá|xăng|dầu|vàng)\b")
+"""Goods named before a figure no drug word explains: the figure is theirs (fireworks, explosives, gas)."""
+RATE_AFTER_UNIT = re.compile(r"\s*/\s*(?:[a-zà-ỹđ]+|\d)")
+"""'(1 kg/gói)', '12 kg/bình', '300 nghìn/viên': a rate, not a quantity."""
 
 QUALIFIERS: list[tuple[str, str]] = [
     ("ít nhất", "at_least"), ("tối thiểu", "at_least"), ("xấp xỉ", "about"), ("khoảng", "about"),

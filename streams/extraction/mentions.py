@@ -209,6 +209,18 @@ def _backward_drug(lower: str, floor: int, start: int) -> tuple[str, tuple[int, 
     return last[2], (last[0], last[1])
 
 
+_CONTENT_CUE = re.compile(r"\b(?:chứa|đựng|bên trong|giấu|cất giấu|phát hiện)\b")
+
+
+def _goods_figure(context: str) -> bool:
+    """The clause before a figure names non-drug goods last, with nothing contained in between
+    ('pháo nổ ..., tổng trọng lượng 120 kg'; not 'bao thuốc lá ... 14 gói nilon chứa ... 6,35 gam')."""
+    last = None
+    for last in lx.NON_DRUG_GOODS.finditer(context):
+        pass
+    return last is not None and _CONTENT_CUE.search(context, last.end()) is None
+
+
 def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
     """Drug quantities in the sentence ``lower[start:end]``."""
     matches = list(QUANTITY_RE.finditer(lower, start, end))
@@ -220,7 +232,11 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
         before = lower[max(start, q_start - 40):q_start]
         if _cued(_PRICE_BEFORE, _PRICE_WORDS, before) or _cued(lx.DELTA_BEFORE, _DELTA_WORDS, before):
             continue
-        if lx.NON_DRUG_AFTER_UNIT.match(lower, m.end()):
+        if lx.NON_DRUG_AFTER_UNIT.match(lower, m.end()) or lx.RATE_AFTER_UNIT.match(lower, m.end()):
+            continue
+        if m.group("unit") == "tấn" and lower.startswith(" công", m.end()):
+            continue  # "năm 2019 tấn công": a year before 'attack', not 2019 tonnes
+        if _cued(lx.NOT_SEIZED_BEFORE, lx.NOT_SEIZED_WORDS, lower[max(start, q_start - 60):q_start]):
             continue
         value = _number(m.group("num"), mass=unit in lx.MASS_UNITS)
         if value is None or value <= 0:
@@ -253,6 +269,8 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
             if back:
                 q.drug, q.drug_span = back
         context = lower[clause_floor:q_start]
+        if q.drug is None and not q.weight_of_previous and not q.shares_next_drug and _goods_figure(context):
+            continue  # "46 hộp pháo nổ ..., tổng trọng lượng 120 kg": the fireworks' weight
         q.is_total = _cued(lx.TOTAL_CUE, _TOTAL_WORDS, context)
         out.append(q)
     for i in range(len(out) - 2, -1, -1):  # "gần 2.000 viên và hơn 3 kg ma túy tổng hợp"

@@ -303,7 +303,13 @@ def _resolve_drugs(quantities: list[Quantity], fallback: str | None) -> None:
         previous = q
     for q in quantities:  # a second pass: weights of quantities whose drug came from the fallback
         if q.drug is None:
-            q.drug = fallback or "unspecified"
+            q.drug = fallback
+
+
+def _drugs_only(quantities: list[Quantity]) -> list[Quantity]:
+    """A figure no drug word explains (no drug in its clause, its statement or the headline) is about
+    something else — a truck, fireworks, goods — and is left out (precision first)."""
+    return [q for q in quantities if q.drug is not None]
 
 
 def _schema_drug(drug: str, unit: str) -> str:
@@ -367,7 +373,7 @@ def _event(st: Statement, norm: Normalized, item: NewsItem, article: ArticlePlac
     lower = norm.lower
     incident = st.kind == "incident"
     _resolve_drugs(st.quantities, _fallback_drug(st, lower, title_drugs))
-    chosen = _select_quantities(st.quantities, incident)
+    chosen = _select_quantities(_drugs_only(st.quantities), incident)
     if incident and not chosen:
         return None  # a bust with no drug figure is not a seizure statement (escapes, tests, meetings)
     seizures = []

@@ -1,0 +1,39 @@
+"""Figures that are and are not seizures (issue 9, families 4, 6, 7, 8): one row per pattern."""
+from __future__ import annotations
+
+import pytest
+from extraction_table import Row, run
+
+NOT_SEIZURES = [
+    pytest.param(Row("Ngày 9/5, Công an tỉnh Hà Tĩnh phát hiện xe tải 15 tấn chở 300 quả pháo nổ, tổng trọng lượng "
+                     "khoảng 120 kg, bắt giữ tài xế Lê Văn Hòa."), id="fireworks-and-truck-tonnage"),
+    pytest.param(Row("Ngày 2/5, Công an TP Đà Nẵng kiểm tra quán bar, thu giữ 35 bình khí cười loại 12 kg/bình."),
+                 id="laughing-gas-rate"),
+    pytest.param(Row("Theo cáo trạng, từ năm 2019, Lò Văn Thiện đã vận chuyển trót lọt 5 lần, mỗi chuyến 2–3 bánh "
+                     "heroin, thu lợi 300 triệu đồng."), id="habits-ranges-and-past-trade"),
+    pytest.param(Row("Lực lượng chức năng cho biết giá 1 viên thuốc lắc khoảng 300 nghìn đồng, mỗi gói ma túy đá "
+                     "nhỏ 200 nghìn đồng."), id="prices"),
+]
+
+SEIZURES = [
+    pytest.param(Row("Ngày 14/12, Công an xã Nam Thịnh phát hiện Phạm Văn Hưng cất giấu trong bao thuốc lá 1 gói "
+                     "nilon chứa 0,52 gam heroin.", ["incident Thái Bình s=1 heroin:0.52g"], published="2023-12-20"), id="cigarette-pack-is-a-hiding-place"),
+    pytest.param(Row("Kiểm tra ba lô, tổ công tác thu giữ 3 kg ketamine (1 kg/gói).",
+                     ["incident - ketamine:3kg"]), id="per-package-rate-is-no-figure"),
+    pytest.param(Row("Chiều 4/3, Công an huyện Mường Lát (Thanh Hóa) bắt quả tang Vàng A Dế, thu giữ 15 gói ma túy "
+                     "đá, mỗi gói khoảng 1 kg, tổng trọng lượng 15 kg.",
+                     ["incident Thanh Hóa s=1 meth_crystal:15package meth_crystal:15kg"]),
+                 id="package-count-and-total-weight"),
+    pytest.param(Row("Năm 2019 tấn công trấn áp tội phạm, Công an tỉnh Điện Biên phát hiện 300 vụ, 410 đối tượng "
+                     "phạm tội về ma túy.", ["aggregate Điện Biên c=300 s=410"]), id="year-before-tan-cong"),
+]
+
+
+@pytest.mark.parametrize("row", NOT_SEIZURES)
+def test_not_a_seizure(row: Row) -> None:
+    assert [e for e in run(row) if ":" in e] == []
+
+
+@pytest.mark.parametrize("row", SEIZURES)
+def test_seizure(row: Row) -> None:
+    assert run(row) == row.expected
