@@ -78,6 +78,10 @@ _ARREST_BEFORE_NAME = re.compile(
     r"(?:bắt quả tang|bắt giữ|bắt khẩn cấp|chặn bắt|tạm giữ|khởi tố|khống chế|bắt|vây bắt)\s+"
     r"(?:(?:đối tượng|bị can|bà|ông|anh|chị|nữ|nam|kẻ cầm đầu là|cầm đầu là|người đàn ông)\s+)?$"
 )
+_FOUND_BEFORE_NAME = re.compile(r"\bphát hiện\s+(?:đối tượng\s+|bị can\s+)?$")
+_POSSESSION_AFTER_NAME = re.compile(
+    r"\s*(?:\([^)]{0,80}\)\s*)?,?\s*(?:đang\s+)?(?:cất giấu|tàng trữ|mang theo|mang|vận chuyển|cất|giấu|mua bán|bán)\b")
+"""'phát hiện Phạm Văn Hưng (SN 1990) cất giấu ...': found holding drugs is caught."""
 _NAME_JOIN = re.compile(r"\s*(?:,|và|cùng)\s*")
 """Between two names caught together ("bắt quả tang Vừ A Chống và Mùa A Sử")."""
 _NOT_ARRESTED_BEFORE = re.compile(r"(?:triệu tập|mời|làm chứng|nhân chứng|của|tên là|tên|đồng chí|thuê|chủ nhà)\s+(?:[^\s]+\s+){0,2}$")
@@ -328,7 +332,9 @@ def find_arrested_names(text: str, lower: str, start: int, end: int) -> list[tup
         before = lower[max(start, m.start() - 40):m.start()]
         caught = (_NAME_PAREN_AFTER.match(lower, m.end()) is not None
                   or (bool(out) and _NAME_JOIN.fullmatch(lower, out[-1][1], m.start()) is not None)
-                  or _ARREST_BEFORE_NAME.search(before) is not None)
+                  or _ARREST_BEFORE_NAME.search(before) is not None
+                  or (_FOUND_BEFORE_NAME.search(before) is not None
+                      and _POSSESSION_AFTER_NAME.match(lower, m.end()) is not None))
         if caught and not _NOT_ARRESTED_BEFORE.search(before):
             out.append((m.start(), m.end(), m.group()))
     return out
