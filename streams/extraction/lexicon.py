@@ -122,6 +122,11 @@ NEW_BUST_CUE = re.compile(
     r"vụ (?:thứ (?:nhất|hai|ba|tư|năm)|đầu tiên|tiếp theo|khác|sau)|(?:\d+|hai|ba|bốn|năm|vài) ngày sau|"
     r"(?:ngày )?hôm sau|sau đó (?:một|hai|ba|vài) ngày|cùng thời điểm|trước đó một ngày)\b"
 )
+EARLIER_BUST_CUE = re.compile(
+    r"^\W*trước đó(?=,?\s*(?:vào\s+)?(?:khoảng\s+)?(?:\d|ngày|sáng|trưa|chiều|tối|đêm|rạng sáng|hôm|lúc))"
+)
+"""'Trước đó, tối 9/3, ...' after a bust told with its figures: an earlier bust. After a lead that only
+reports the day's news ('ngày 15/3 cho biết đã bắt ...') it is the same bust's story."""
 SAME_DAY_CUE = re.compile(r"\W*(?:cùng ngày|cũng ngày|trong ngày|cùng thời gian)\b"
 )
 FOREIGN_AREA = re.compile(r"(?:tại|trên) (?:địa bàn|khu vực)? ?(?:ngoại biên|nước bạn|bên kia biên giới|các tỉnh (?:bắc|nam|trung) lào)")

@@ -19,7 +19,7 @@ NUMBER_WORDS = ("một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "bẩy",
 WORD_NUMBER_PATTERN = (
     r"(?:(?:hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín)\s+mươi(?:\s+(?:mốt|hai|ba|bốn|tư|lăm|năm|sáu|bảy|tám|chín))?"
     r"|mười(?:\s+(?:một|hai|ba|bốn|lăm|năm|sáu|bảy|tám|chín))?"
-    r"|một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín)"
+    r"|một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|nửa)"
 )
 """Number words 1..99 as they appear before a counted noun ("hai đối tượng", "mười lăm vụ")."""
 
@@ -43,11 +43,13 @@ def parse_number(raw: str, *, mass: bool) -> float:
     return float(s)
 
 
-def parse_word_number(raw: str) -> int | None:
-    """"hai" -> 2, "mười lăm" -> 15, "ba mươi hai" -> 32; None if not a number word phrase."""
+def parse_word_number(raw: str) -> float | None:
+    """"hai" -> 2, "mười lăm" -> 15, "ba mươi hai" -> 32, "nửa" -> 0.5; None if not a number word phrase."""
     words = raw.split()
     if not words or not _WORD_RE.fullmatch(" ".join(words)):
         return None
+    if words == ["nửa"]:
+        return 0.5
     if words[0] == "mười":
         return 10 + (_UNITS.get(words[1], 0) if len(words) > 1 else 0)
     if len(words) >= 2 and words[1] == "mươi":

@@ -58,6 +58,7 @@ class Sentence:
     places: list[PlaceMention]  # filled only once the text is known to hold a statement
     drug_related: bool
     new_bust: bool
+    earlier_bust: bool
     incident_cue: bool
     aggregate_cue: bool
     breakdown: bool
@@ -121,6 +122,7 @@ def _analyse(norm: Normalized, published: dt.date | None, blocks: list[Block]) -
             start, end, paragraph, figures, periods, dates, [],
             drug_related=bool(drugs_in(lower, start, end)),
             new_bust=bool(lx.NEW_BUST_CUE.match(head)),
+            earlier_bust=bool(lx.EARLIER_BUST_CUE.match(head)),
             incident_cue=incident_cue, aggregate_cue=aggregate_cue,
             breakdown=bool(lx.BREAKDOWN_LEAD.match(head)),
         ))
@@ -148,7 +150,10 @@ def _statements(sentences: list[Sentence], lower: str, published: dt.date | None
         else:
             kind = current.kind if current else "incident"
         if kind == "incident":
-            if current is None or current.kind != "incident" or s.new_bust:
+            if s.earlier_bust and current is not None and current.kind == "incident" and current.quantities:
+                current = Statement("incident")
+                out.append(current)
+            elif current is None or current.kind != "incident" or s.new_bust:
                 if s.new_bust or has_figures or s.incident_cue:
                     current = Statement("incident")
                     out.append(current)
@@ -216,6 +221,8 @@ def _moves_on(current: Statement, s: Sentence, published: dt.date | None) -> boo
     """A sentence dated differently from the bust so far: a new bust, unless the bust so far was
     the lead's report of the day ("Ngày 7/1, ... cho biết") and the new date is the bust itself."""
     known = [d.value for st in current.sentences for d in st.dates]
+    if not known and current.same_day is not None:
+        known = [current.same_day.value]
     if not known:
         return False
     first, new = known[0], min(d.value for d in s.dates)
