@@ -408,6 +408,8 @@ def _event(st: Statement, norm: Normalized, item: NewsItem, article: ArticlePlac
             values["suspects"] = len(names)
             first = min(names.values())
             evidence["suspects"] = _span(norm, first[0], first[1])
+    if not seizures and all(v is None for v in values.values()):
+        return None  # every figure was explained away (no drug word for its quantities)
     spans = [(s.start, s.end) for s in st.sentences]
     figure_spans = [(s.start, s.end) for s in st.sentences if s.figures.quantities or s.figures.counts]
     first_figure = min([q.start for q in chosen] + [c.start for c in st.counts] or [spans[0][0]])
