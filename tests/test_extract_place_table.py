@@ -47,3 +47,24 @@ ROWS = [
 @pytest.mark.parametrize("row", ROWS)
 def test_place(row: Row) -> None:
     assert run(row) == row.expected
+
+
+MORE_ROWS = [
+    pytest.param(Row("Vào hồi 7 giờ ngày 28/8, tại bản Lách, xã Tén Tằn, Đồn Biên phòng Tén Tằn (Thanh Hóa) bắt quả "
+                     "tang Vi Văn Phỏng vận chuyển 4 bánh heroin. Phỏng khai được một người Lào ở huyện Viêng Xay, "
+                     "tỉnh Hủa Phăn thuê mang số heroin qua biên giới.", ["incident Thanh Hóa s=1 heroin:4brick"]),
+                 id="testimony-places-are-backstory"),
+    pytest.param(Row("Lúc 6h ngày 3-4-2013, Cục Điều tra chống buôn lậu cùng Cục Cảnh sát biển Việt Nam triển khai "
+                     "bắt giữ tại khu vực Dốc Má (Cao Phong, Hòa Bình), khống chế 5 đối tượng, thu 20 bánh heroin.",
+                     ["incident Hòa Bình s=5 heroin:20brick"], published="2013-04-04"),
+                 id="national-agency-is-no-foreign-force"),
+    pytest.param(Row("Khoảng 19 giờ ngày 3/10, cảnh sát huyện Peam Chor, tỉnh Prey Veng (Campuchia) kiểm tra một "
+                     "căn nhà ven sông, bắt quả tang 2 đối tượng, thu 12 kg ma túy đá. Đồn Biên phòng Dinh Bà (Đồng "
+                     "Tháp) đã cung cấp thông tin.", ["incident Prey Veng s=2 meth_crystal:12kg"]),
+                 id="foreign-police-acting-alone"),
+]
+
+
+@pytest.mark.parametrize("row", MORE_ROWS)
+def test_place_more(row: Row) -> None:
+    assert run(row) == row.expected

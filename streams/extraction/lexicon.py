@@ -241,3 +241,8 @@ UNACCENTED_PHRASES: tuple[tuple[str, str], ...] = (
     + tuple((p, "before_name") for p in _BEFORE_NAME)
 )
 """Phrases restored in text typed without diacritics (``diacritics.restore``), with their context."""
+SUM_OF_BUSTS_CUE = re.compile(
+    r"\b(?:tổng cộng|tính chung|tổng số|cộng lại|qua (?:hai|ba|bốn|năm|các|\d+) vụ|trong (?:hai|ba|bốn|các|\d+) vụ"
+    r"(?: (?:trên|nói trên|này|việc))?|cả (?:hai|ba|bốn) vụ|từ (?:hai|ba|các) vụ|hai vụ (?:trên|nói trên|việc trên))\b"
+)
+"""A figure that adds up the busts just told ("Tổng cộng, qua hai vụ, ...")."""

@@ -201,7 +201,38 @@ def _statements(sentences: list[Sentence], lower: str, published: dt.date | None
             current.quantities.extend(chunk_quantities)
     out = _merge_tentative([st for st in out if st.quantities or st.counts])
     incidents = sum(1 for st in out if st.kind == "incident" and st.quantities)
-    return [st for st in out if not _is_reference(st, incidents)]
+    if incidents >= 2:
+        _drop_lead_summary(out)
+    return [st for st in out if not _is_reference(st, incidents) and not _is_sum_of_busts(st, lower, incidents)]
+
+
+def _drop_lead_summary(statements: list[Statement]) -> None:
+    """When the article tells two or more busts, its lead ("Trong ngày 6/9, Công an Quận 8 và Công an
+    TP Thủ Đức liên tiếp bắt giữ 5 đối tượng, thu hơn 1,3 kg ...") sums them: its figures do not belong
+    to the first bust, which the body tells with its own."""
+    first = next((st for st in statements if st.kind == "incident" and st.quantities), None)
+    if first is None or not first.sentences or first.sentences[0].paragraph != 0:
+        return
+    lead = {id(s) for s in first.sentences if s.paragraph == 0}
+    body_figures = [s for s in first.sentences if id(s) not in lead and (s.figures.quantities or s.figures.counts)]
+    if not body_figures:
+        return
+    spans = [(s.start, s.end) for s in first.sentences if id(s) in lead]
+    first.quantities = [q for q in first.quantities if not any(a <= q.start < b for a, b in spans)]
+    first.counts = [c for c in first.counts if not any(a <= c.start < b for a, b in spans)]
+
+
+def _is_sum_of_busts(st: Statement, lower: str, incidents: int) -> bool:
+    """Rule 2: "Tổng cộng, qua hai vụ, ..." adds up the busts the article tells one by one; a total
+    over a stated period that covers more is an aggregate of its own."""
+    if st.kind != "aggregate" or incidents == 0:
+        return False
+    if st.period is not None and st.period.period_start is not None:
+        return False
+    if not any(lx.SUM_OF_BUSTS_CUE.search(lower, s.start, s.end) for s in st.sentences):
+        return False
+    cases = [c.value for c in st.counts if c.field == "cases"]
+    return not cases or max(cases) <= incidents + 1
 
 
 def _first_date(st: Statement) -> DateMention | None:

@@ -213,6 +213,7 @@ def _actors(own: list[PlaceCandidate], lower: str, a: int, b: int) -> list[Place
     if verb is None:
         return []
     agencies = [c for c in own if c.role == "agency" and a <= c.start < verb.start()
+                and not (c.country_only and not c.abroad)  # 'Cục Cảnh sát biển Việt Nam': national, no place
                 and not _INFORMANT_AFTER.match(lower, c.end)]
     if not agencies:
         return []

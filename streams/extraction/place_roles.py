@@ -27,6 +27,9 @@ _CHAIN_GAP = re.compile(r"\s*(?:,|\(|–|-|—)?\s*(?:thuộc\s+)?$")
 """What may stand between two links of one place chain: ", ", " (", " – ", "thuộc"."""
 _WORD_BACK = re.compile(r"[0-9a-zà-ỹđ]+(?:/[0-9a-zà-ỹđ]+)?")
 _CLAUSE_STOP = re.compile(r"[.;!?\n]")
+_TESTIMONY = re.compile(r"(?<!triển )(?<!công )\b(?:khai|thừa nhận|thú nhận)\b(?!\s+(?:thác|mạc|trương|giảng|triển))")
+_PERSON_BEFORE_O = re.compile(r"(?<![\d\s])\s*\b(?:một |1 )?(?:người|đối tượng|tên|khách|mối|đầu nậu|chủ hàng)\b"
+                              r"(?:\s+[^\s\d]+){0,3}\s+ở\s+(?:[^\s]+\s+){0,4}$")
 LOOK_BACK_WORDS = 9
 """Words looked at before a chain for its governing cue: enough for 'tại nhà riêng ở thôn 3,'."""
 
@@ -106,6 +109,9 @@ def _role(lower: str, start: int, floor: int) -> tuple[PlaceRole, str | None]:
         pass
     if stop is not None:
         window_start = stop.end()
+    sentence_start = max(lower.rfind(". ", floor, start), lower.rfind("\n", floor, start), floor)
+    if _TESTIMONY.search(lower, sentence_start, start):
+        return "other", "khai"  # what a suspect says about sources and buyers is not where drugs were seized
     words = [(m.start(), m.group()) for m in _WORD_BACK.finditer(lower, window_start, start)]
     words = words[-LOOK_BACK_WORDS:]
     for i in range(len(words) - 1, -1, -1):
@@ -119,6 +125,8 @@ def _role(lower: str, start: int, floor: int) -> tuple[PlaceRole, str | None]:
             if role == "seizure" and i - n >= 0 and words[i - n][1] in lx.DIRECTION_BEFORE_LOCATIVE:
                 word = words[i - n][1]
                 return lx.DIRECTION_BEFORE_LOCATIVE[word], f"{word} {phrase}"  # type: ignore[return-value]
+            if phrase == "ở" and _PERSON_BEFORE_O.search(lower, max(floor, words[i][0] - 40), start):
+                return "residence", "người … ở"  # 'một người Lào ở huyện Viêng Xay': where someone lives
             if role == "seizure":
                 override = _locative_override([w for _, w in words[max(0, i - n - LOCATIVE_VERB_WORDS):i - n + 1]])
                 if override:

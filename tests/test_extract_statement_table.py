@@ -1,0 +1,30 @@
+"""Statements: restatements merge, two busts stay two, sums of busts are not events (issue 9, families 2, 3)."""
+from __future__ import annotations
+
+import pytest
+from extraction_table import Row, run
+
+ROWS = [
+    pytest.param(Row("Trong ngày 6/9, Công an Quận 8 và Công an TP Thủ Đức liên tiếp bắt giữ 5 đối tượng, thu hơn "
+                     "1,3 kg ketamine.\n\nKhoảng 15h ngày 6/9, Công an Quận 8 kiểm tra một căn hộ, bắt giữ 3 đối "
+                     "tượng, thu 1,2 kg ketamine.\n\nCùng ngày, tại TP Thủ Đức, Công an phường Linh Trung bắt giữ 2 "
+                     "đối tượng, thu 150 gam ketamine.\n\nTổng cộng, qua hai vụ, lực lượng công an đã bắt giữ 5 đối "
+                     "tượng, thu giữ hơn 1,3 kg ketamine.",
+                     ["incident Hồ Chí Minh s=3 ketamine:1.2kg", "incident Hồ Chí Minh s=2 ketamine:150g"],
+                     title="TP.HCM: Triệt phá hai điểm mua bán ma túy"),
+                 id="lead-and-recap-sum-two-busts"),
+    pytest.param(Row("Khoảng 15h ngày 11/3, Công an TP Nam Định bắt quả tang Trần Văn Mạnh tàng trữ 4 gói heroin. "
+                     "Trước đó, tối 9/3, Công an huyện Giao Thủy bắt quả tang Đặng Văn Khiêm tàng trữ nửa kg cần sa.",
+                     ["incident Nam Định s=1 heroin:4package", "incident Nam Định s=1 cannabis:0.5kg"],
+                     published="2024-03-12"),
+                 id="an-earlier-bust-is-another-bust"),
+    pytest.param(Row("Công an quận Lê Chân (TP Hải Phòng) ngày 15/3 cho biết đã bắt quả tang Lê Thị Hoa về hành vi "
+                     "tàng trữ trái phép chất ma túy.\n\nTrước đó, chiều 13/3, tổ công tác kiểm tra nhà Hoa, phát hiện "
+                     "25 gói heroin.", ["incident Hải Phòng s=1 heroin:25package"], published="2024-03-15"),
+                 id="the-report-of-the-day-then-the-bust"),
+]
+
+
+@pytest.mark.parametrize("row", ROWS)
+def test_statements(row: Row) -> None:
+    assert run(row) == row.expected
