@@ -4,7 +4,7 @@ Owns the reading of ``GET /api/provinces`` into rows (province, kind, metrics), 
 and order of columns, and the number format: counts (cases, suspects, pills, bricks, ...)
 as integers with thousands separators, masses in kg with up to three decimals. Pure: no
 HTTP, no terminal control (``streams.live_view`` and the commands do that).
-``streams/web_static/app.js`` follows the same rules in the browser.
+``streams/web_static/app.js`` follows the same number rules in the browser (``fmt``).
 """
 from __future__ import annotations
 

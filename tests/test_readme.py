@@ -18,3 +18,12 @@ def test_first_lines_give_the_two_commands() -> None:
     first = README.read_text(encoding="utf-8").split("```", 2)[1]
     assert "make run" in first and "make test" in first
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_readme_shows_a_dashboard_screenshot_that_exists() -> None:
+    import re
+
+    text = README.read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", text)
+    assert "docs/dashboard.png" in images
+    assert (ROOT / "docs" / "dashboard.png").stat().st_size > 50_000
