@@ -4,7 +4,8 @@
 
 Publishes N structured report items (8 provinces, dated through one year) with aiokafka,
 then measures how long the worker takes until every item is consumed (ingest) and until
-the tables hold every event (ingest -> events topic -> aggregate). Report items skip the
+the tables hold every event (ingest -> area agent), and the bytes written to the table
+changelog topics per event. Report items skip the
 text extractor, so this measures the streaming path, not extraction (see
 extract_throughput.py). Numbers depend on the machine; run it on an idle one.
 """
@@ -43,7 +44,43 @@ def consumed(base: str) -> float:
 
 
 def events_in_tables(base: str) -> int:
-    return sum(p["events"] for p in get(f"{base}/api/provinces")["provinces"])  # type: ignore[index]
+    """Reports the tables hold (``reports`` since busts; ``events`` before)."""
+    docs = get(f"{base}/api/provinces")["provinces"]  # type: ignore[index]
+    if _up(f"{base}/api/areas"):
+        docs += get(f"{base}/api/areas")["areas"]  # type: ignore[index]
+    return sum(p.get("reports", p.get("events", 0)) for p in docs)
+
+
+async def changelog_bytes(settings: Settings) -> dict[str, int]:
+    """Bytes (key + value) of every record in the worker's table changelog topics."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+    await admin.start()
+    topics = [t for t in await admin.list_topics() if t.endswith("-changelog")]
+    await admin.close()
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap_servers, enable_auto_commit=False)
+    await consumer.start()
+    out: dict[str, int] = {}
+    try:
+        for topic in topics:
+            tps = [TopicPartition(topic, p) for p in range(settings.partitions)]
+            consumer.assign(tps)
+            await consumer.seek_to_beginning(*tps)
+            end = await consumer.end_offsets(tps)
+            todo = {tp for tp in tps if end[tp] > 0}
+            total = 0
+            deadline = time.monotonic() + 60
+            while todo and time.monotonic() < deadline:
+                for tp, msgs in (await consumer.getmany(*todo, timeout_ms=500)).items():
+                    total += sum(len(m.key or b"") + len(m.value or b"") for m in msgs)
+                    if msgs and msgs[-1].offset + 1 >= end[tp]:
+                        todo.discard(tp)
+            out[topic] = total
+    finally:
+        await consumer.stop()
+    return out
 
 
 def items(n: int) -> list[tuple[bytes, bytes]]:
@@ -100,6 +137,9 @@ def main(n: int) -> None:
                 t_tables = time.monotonic() - t0
                 print(f"ingest: {t_ingest:.1f}s ({n / t_ingest:.0f} items/s); "
                       f"tables: {t_tables:.1f}s ({n / t_tables:.0f} events/s end to end)")
+                time.sleep(3)  # the last commit interval: every changelog record flushed
+                sizes = asyncio.run(changelog_bytes(settings))
+                print(f"changelog bytes: {sum(sizes.values()):,} ({sum(sizes.values()) / n:,.0f} per event) {sizes}")
             finally:
                 worker.terminate()
                 worker.wait(30)

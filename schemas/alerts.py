@@ -9,16 +9,16 @@ from pydantic import Field
 from schemas.common import EventKind, WireModel
 
 Severity = Literal["info", "warning", "critical"]
-WindowName = Literal["all", "1d", "30d", "month", "event"]
+WindowName = Literal["all", "1d", "30d", "month", "event", "period"]
 """``all`` = all-time, ``1d`` daily tumbling, ``30d`` hopping by day, ``month`` calendar month,
-``event`` = a single event on its own (a very large seizure)."""
+``event`` = a single bust on its own (a very large seizure), ``period`` = one reported period statistic."""
 
 
 class Alert(WireModel):
     alert_id: str = Field(description="deterministic: rule, province and window start")
     rule: str
     severity: Severity
-    province: str
+    province: str = Field(description="the area key: a province name, or LA:..., region:..., country:..., unknown")
     metric: str
     kind: EventKind
     window: WindowName

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.alerts import Alert
+from schemas.busts import Bust
 from schemas.events import SeizureEvent
 
 Metrics = dict[str, float]
@@ -36,11 +37,29 @@ class Health(Open):
     peers: list[str] = Field(default_factory=list, description="web URLs of the other workers of the group")
 
 
+class HeadlineFigure(Open):
+    value: float
+    start: dt.date | None = Field(description="first day of the span the figure covers")
+    end: dt.date | None = Field(description="last day of the span")
+    periods: list[dict] = Field(description="the reported periods it is made of (non-overlapping)")
+
+
 class ProvinceSummary(Open):
-    province: str = Field(description="post-2025 province (the aggregation key)")
-    events: int = Field(description="events counted")
-    watermark: dt.date | None = Field(description="latest event date")
-    totals: dict[str, Metrics] = Field(description="kind (incident / aggregate) -> metric -> value")
+    """One area: a Vietnamese province in /api/provinces, any other area in /api/areas."""
+
+    area: str = Field(description="area key: the post-2025 province name, or LA:..., region:..., country:..., unknown")
+    area_type: Literal["province", "foreign_province", "region", "country", "unknown"]
+    name: str
+    country: str | None = None
+    province: str | None = Field(default=None, description="post-2025 province (provinces only)")
+    busts: int = Field(description="real-world busts counted (each once, whatever the number of reports)")
+    periods: int = Field(description="distinct reported periods (period statistics)")
+    reports: int = Field(description="reports behind the busts and the period statistics")
+    watermark: dt.date | None = Field(description="latest bust date")
+    totals: dict[str, Metrics] = Field(description="incident: sums over busts; aggregate: the period headline figures")
+    headline: dict[str, HeadlineFigure] = Field(
+        default_factory=dict, description="metric -> headline period figure (latest report per period, only "
+                                          "non-overlapping periods added) with its span")
     estimated_kg: dict[str, dict[str, float]] = Field(
         default_factory=dict, description="ESTIMATE, kind -> drug -> kg from counted units (bricks, pills) with the "
                                           "mass_estimate_kg setting; never included in the measured *_kg totals")
@@ -51,6 +70,11 @@ class ProvincesResponse(Open):
     partial: bool = Field(description="true when a peer worker did not answer (some provinces may be missing)")
 
 
+class AreasResponse(Open):
+    areas: list[ProvinceSummary] = Field(description="areas that are not provinces; unknown last")
+    partial: bool
+
+
 class WindowValues(Open):
     start: dt.date | None
     end: dt.date | None
@@ -59,8 +83,10 @@ class WindowValues(Open):
 
 
 class ProvinceDetail(ProvinceSummary):
-    windows: dict[str, WindowValues] = Field(description="1d / 30d / month windows at the watermark")
-    daily: dict[str, dict[str, Metrics]] = Field(description="kind -> ISO day -> metric -> value (within retention)")
+    windows: dict[str, WindowValues] = Field(description="1d / 30d / month windows at the watermark (busts only)")
+    daily: dict[str, dict[str, Metrics]] = Field(description="incident -> ISO day -> metric -> value (busts by date)")
+    period_statistics: list[dict] = Field(description="every reported period: values, reports, sources")
+    bust_list: list[Bust] = Field(description="the latest busts with their reports and sources")
 
 
 class AlertsResponse(Open):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from typing import Literal
 
 from pydantic import Field, computed_field, model_validator
 
@@ -71,6 +72,11 @@ class SeizureEvent(WireModel):
     area: str | None = Field(default=None, description="a named region when the place is no single province "
                              "('Bắc Lào', 'Tam giác vàng'); null otherwise")
 
+    # --- the real-world event it reports (set by the worker before seizure-events) ---
+    cluster_id: str | None = Field(default=None, description="the bust this report belongs to (``bu-...``, stable: "
+                                   "derived from the report that founded it) or, for a period total, the period "
+                                   "statistic (``st-...``: area and period); null before clustering")
+
     # --- evidence: field name -> where it came from ---
     evidence: dict[str, Span] = Field(default_factory=dict)
 
@@ -103,3 +109,17 @@ class SeizureEvent(WireModel):
     def event_date(self) -> dt.date | None:
         """The event-time used by windows: the incident date, else the period end, else publication."""
         return self.date or self.period_end or self.published
+
+
+class EventRetraction(WireModel):
+    """On ``seizure-events``: an earlier event is withdrawn (its item was republished with other figures).
+
+    Consumers drop the event with this ``event_id``; the tables were corrected by the difference.
+    """
+
+    type: Literal["retraction"] = "retraction"
+    event_id: str
+    item_id: str
+    cluster_id: str | None = Field(default=None, description="the bust or statistic it had belonged to")
+    area: str = Field(description="the area key it was counted under")
+    reason: str = Field(default="item_replaced", description="why: item_replaced = a new version of the item")

@@ -7,8 +7,9 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from schemas.alerts import Alert, UndeliveredAlert
+from schemas.busts import Bust
 from schemas.dead_letter import DeadLetter
-from schemas.events import Seizure, SeizureEvent
+from schemas.events import EventRetraction, Seizure, SeizureEvent
 from schemas.items import Item, NewsItem, ReportItem
 
 JSON_DIR = Path(__file__).resolve().parent / "json"
@@ -19,6 +20,8 @@ MODELS: dict[str, object] = {
     "item": Item,
     "seizure": Seizure,
     "seizure_event": SeizureEvent,
+    "event_retraction": EventRetraction,
+    "bust": Bust,
     "alert": Alert,
     "undelivered_alert": UndeliveredAlert,
     "dead_letter": DeadLetter,

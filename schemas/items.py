@@ -67,6 +67,8 @@ class ReportItem(_ItemBase):
     kind: EventKind = "incident"
     country: str | None = Field(default="VN", pattern=r"^[A-Z]{2}$")
     province: str | None = None
+    district: str | None = Field(default=None, max_length=200,
+                                 description="district of the seizure place, when known (helps match reports of one bust)")
     date: dt.date | None = None
     period_start: dt.date | None = None
     period_end: dt.date | None = None

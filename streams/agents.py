@@ -1,53 +1,44 @@
-"""The three faust agents — wiring only; every decision is made by a pure module.
+"""The two faust agents — wiring only; every decision is made by a pure module.
 
-- ``ingest``    seizure-items -> ``streams.ingest.decode_and_extract`` -> seizure-events
-                (keyed by province, which repartitions them for the tables) or seizure-items-dlq
-- ``aggregate`` seizure-events -> ``MonthState.apply`` on its (province, month) row of the
-                ``province_state`` table
-                -> a ``rules.Snapshot`` on the internal updates topic
-- ``alert``     updates -> ``rules.evaluate`` with the ``alert_state`` table -> seizure-alerts
+- ``ingest``  seizure-items -> ``streams.ingest.decode_and_extract`` -> the item's events (and,
+              for a new version of a known item, retractions of its old events:
+              ``streams.versions``) on the internal ``area-events`` topic keyed by area, or
+              a dead letter on seizure-items-dlq
+- ``area``    area-events -> ``streams.area_state.step`` on the ``area_state`` table (busts,
+              period statistics, alert state of the area) -> seizure-events (with
+              ``cluster_id``), seizure-busts (compacted), seizure-alerts
 
 At-least-once, and why it is safe: faust (non-transactional) flushes the producer before
-it commits input offsets, so everything an agent sent for a message is delivered before
-that message counts as done; a crash in between makes the input come again. The
-aggregate ledger (dedup by event id) turns a replayed event into a no-op, and the
-aggregate agent re-sends the snapshot even for a duplicate (its first delivery may have
-died before the snapshot left). The alert agent is the one place where order matters
-(its rule state must never be saved while the alert it records is lost), so it awaits
-the delivery of fired alerts *before* it writes its table; a replay then re-publishes
-the same deterministic alert id at worst, never a different alert. Per-message awaits
-elsewhere would cap throughput at one broker round trip per item.
+it commits input offsets, so everything an agent sent or wrote for a message is delivered
+before that message counts as done; a crash in between makes the input come again. The
+transitions are written so that a replay converges (see streams.area_state for the
+argument); the agent applies a step's writes in order, sends its records, awaits the
+delivery of fired alerts and only then writes the rule row that remembers them (per-message
+awaits elsewhere would cap throughput at one broker round trip per item).
 
-Must not: do arithmetic on figures, parse text, or decide reasons — see streams.ingest,
-streams.aggregation, streams.rules.
+Must not: do arithmetic on figures, parse text, or decide anything — see streams.ingest,
+streams.versions, streams.area_state, streams.clustering, streams.periods, streams.rules.
 """
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from schemas.alerts import Alert
-from schemas.events import SeizureEvent
-from streams.aggregation import province_key, row_key
+from schemas.events import EventRetraction, SeizureEvent
+from streams import area_state
+from streams.areas import area_of
 from streams.ingest import decode_and_extract
-from streams.rules import RuleState, Snapshot, evaluate, snapshot
+from streams.read_model import gauge_totals
+from streams.versions import ItemVersion, new_version
 
 if TYPE_CHECKING:
     from streams.runtime import Runtime
 
 log = logging.getLogger(__name__)
-
-ALERTS_PER_PROVINCE = 20
-"""Latest alerts kept in each alert_state row, so GET /api/alerts survives a restart."""
-
-
-async def _deliver(futures: list[Any]) -> None:
-    """Wait until the broker acknowledged every send."""
-    if futures:
-        await asyncio.gather(*futures)
 
 
 def register(rt: Runtime) -> None:
@@ -62,25 +53,24 @@ def register(rt: Runtime) -> None:
                                         partition=msg.partition, offset=msg.offset)
             await publish_ingest_result(rt, result, key=msg.key)
 
-    @app.agent(rt.events_topic, name=f"{settings.app_id}.aggregate")
-    async def aggregate(stream: Any) -> None:
+    @app.agent(rt.area_events_topic, name=f"{settings.app_id}.area")
+    async def area(stream: Any) -> None:
         async for value in stream:
-            await apply_event_message(rt, value)
-
-    @app.agent(rt.updates_topic, name=f"{settings.app_id}.alert")
-    async def alert(stream: Any) -> None:
-        async for value in stream:
-            await evaluate_update_message(rt, value)
+            await apply_area_message(rt, value)
 
     @app.timer(interval=5.0)
     async def consumer_lag() -> None:
         record_consumer_lag(rt)
 
-    rt.agents.update(ingest=ingest, aggregate=aggregate, alert=alert)
+    @app.on_rebalance_complete.connect
+    async def _tables_changed(sender: Any = None, **kwargs: Any) -> None:
+        rt.state.invalidate()
+
+    rt.agents.update(ingest=ingest, area=area)
 
 
 async def publish_ingest_result(rt: Runtime, result: Any, key: bytes | None = None) -> None:
-    """Publish the events of one item (or its dead letter) and count the outcome."""
+    """Publish the events of one item (or its dead letter), retracting a replaced version, and count the outcome."""
     m = rt.metrics
     if result.dead_letter is not None:
         letter = result.dead_letter
@@ -88,68 +78,69 @@ async def publish_ingest_result(rt: Runtime, result: Any, key: bytes | None = No
         m.observe_dead_letter(letter.reason)
         log.info("dead letter %s (item %s): %s", letter.reason, letter.item_id, letter.error[:200])
     else:
+        if result.item is not None:
+            stored = rt.item_versions.get(result.item.id)
+            previous = ItemVersion.model_validate(stored) if stored else None
+            record, retractions = new_version(previous, result.item.id, result.events)
+            for r in retractions:
+                await rt.area_events_topic.send(key=r.area.encode(), value=r.model_dump_json().encode())
+            if record is not None:
+                rt.item_versions[result.item.id] = record.to_json()
         for ev in result.events:
-            await rt.events_topic.send(key=province_key(ev).encode(), value=ev.model_dump_json().encode())
+            await rt.area_events_topic.send(key=area_of(ev).key.encode(), value=ev.model_dump_json().encode())
             m.observe_event(ev)
         if result.item is not None:
             rt.recent_events.add(result.item, result.events)
     m.observe_item(result.outcome, result.extraction_seconds)
 
 
-async def apply_event_message(rt: Runtime, value: bytes) -> None:
-    """Apply one seizure-events message to its province row, then hand the snapshot to the alert agent."""
-    try:
-        event = SeizureEvent.model_validate_json(value)
-    except ValidationError as exc:  # only we write this topic; a bad record is logged, not fatal
-        log.error("unreadable record on %s: %s", rt.settings.events_topic, exc)
-        return
-    province = province_key(event)
-    rows = rt.rows
-    row = rows.row(row_key(event))
-    state = rows.province(province, override=row)
-    changed = row.apply(event, state.watermark, rt.settings.window_retention_days)
-    # also on a duplicate: the first delivery may have died before its snapshot was sent;
-    # the alert side is idempotent (fired keys, deterministic alert ids)
-    snap = snapshot(state, event, rules=rt.rules)
-    await rt.updates_topic.send(key=province.encode(), value=snap.model_dump_json().encode())
-    if changed:
-        rows.save(row)
-        for old in state.compact_expired(rt.settings.window_retention_days):
-            rows.save(old)
-        rt.metrics.observe_totals(province, state.totals)
+def parse_area_message(value: bytes) -> SeizureEvent | EventRetraction:
+    data = json.loads(value)
+    if isinstance(data, dict) and data.get("type") == "retraction":
+        return EventRetraction.model_validate(data)
+    return SeizureEvent.model_validate(data)
 
 
-async def evaluate_update_message(rt: Runtime, value: bytes) -> list[Alert]:
-    """Evaluate the rules on one province snapshot; publish what fires."""
+async def apply_area_message(rt: Runtime, value: bytes) -> area_state.Step | None:
+    """One message of the area topic: call the transition, apply its writes, send its records."""
     try:
-        snap = Snapshot.model_validate_json(value)
-    except ValidationError as exc:
-        log.error("unreadable province update: %s", exc)
-        return []
-    row = rt.alert_state.get(snap.province) or {}
-    rstate = RuleState.from_json(row.get("rules"))
-    fired = evaluate(rt.rules, rstate, snap)
-    rstate.prune(snap.watermark, rt.settings.window_retention_days)
+        message = parse_area_message(value)
+    except (ValidationError, ValueError) as exc:  # only we write this topic; a bad record is logged, not fatal
+        log.error("unreadable record on the area topic: %s", exc)
+        return None
+    index = rt.state
+    step = area_state.step(index, message, rt.area_config)
+    for key, row in step.writes:
+        index.write(key, row)
+    key = step.area.encode()
+    for out in step.events:
+        await rt.events_topic.send(key=key, value=out.model_dump_json().encode())
+    for cluster_id, bust in step.busts:
+        await rt.busts_topic.send(key=cluster_id.encode(),
+                                  value=None if bust is None else bust.model_dump_json().encode())
     futures = []
-    for a in fired:
-        futures.append(await rt.alerts_topic.send(key=snap.province.encode(), value=a.model_dump_json().encode()))
+    for a in step.alerts:
+        futures.append(await rt.alerts_topic.send(key=key, value=a.model_dump_json().encode()))
         rt.metrics.observe_alert(a.rule, a.severity)
         rt.latest_alerts.add(a)
         log.warning("ALERT %s %s %s=%s (threshold %s)", a.rule, a.province, a.metric, a.value, a.threshold)
-    await _deliver(futures)
-    new_row = {"rules": rstate.to_json(),
-               "recent": (row.get("recent", []) + [a.model_dump(mode="json") for a in fired])[-ALERTS_PER_PROVINCE:]}
-    if new_row != row:
-        rt.alert_state[snap.province] = new_row
-    return fired
+    if futures:
+        await asyncio.gather(*futures)
+    if step.rule_write is not None:
+        index.write(*step.rule_write)
+    for final_key, row in step.finals:
+        index.write(final_key, row)
+    if step.changed:
+        rt.metrics.observe_totals(step.area, gauge_totals(index, step.area, periods=step.periods_changed))
+    return step
 
 
 def record_consumer_lag(rt: Runtime) -> None:
-    """Lag = highwater - next offset to read, per assigned partition of the three input topics."""
+    """Lag = highwater - next offset to read, per assigned partition of the two input topics."""
     consumer = getattr(rt.app, "_consumer", None)
     if consumer is None:
         return
-    watched = {rt.settings.items_topic, rt.settings.events_topic, rt.updates_topic.get_topic_name()}
+    watched = {rt.settings.items_topic, rt.area_events_topic.get_topic_name()}
     try:
         assignment = consumer.assignment()
     except Exception:  # not started / rebalancing

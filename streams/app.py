@@ -28,7 +28,7 @@ from streams.recent import LatestAlerts, RecentEvents
 from streams.rules import load_rules
 from streams.runtime import Runtime, runtime
 from streams.settings import Settings
-from streams.topics import TABLE_NAMES, updates_topic
+from streams.topics import TABLE_NAMES, area_events_topic
 
 log = logging.getLogger(__name__)
 
@@ -102,12 +102,13 @@ def create_app(settings: Settings) -> faust.App:
         events_topic=app.topic(settings.events_topic, partitions=n, **RAW),
         alerts_topic=app.topic(settings.alerts_topic, partitions=n, **RAW),
         dlq_topic=app.topic(settings.dlq_topic, partitions=n, **RAW),
-        updates_topic=app.topic(updates_topic(settings), partitions=n, **RAW),
         alerts_dlq_topic=app.topic(settings.alerts_dlq_topic, partitions=n, **RAW),
-        province_state=app.Table(TABLE_NAMES[0], default=None, partitions=n, schema=_json_schema(),
-                                 help="'province|YYYY-MM' -> aggregation.MonthState (ledger + sums)"),
-        alert_state=app.Table(TABLE_NAMES[1], default=None, partitions=n, schema=_json_schema(),
-                              help="province -> rules.RuleState + latest alerts of the province"),
+        busts_topic=app.topic(settings.busts_topic, partitions=n, **RAW),
+        area_events_topic=app.topic(area_events_topic(settings), partitions=n, **RAW),
+        area_state=app.Table(TABLE_NAMES[0], default=None, partitions=n, schema=_json_schema(),
+                             help="busts, period statistics, event refs and rule state of each area (area_state)"),
+        item_versions=app.Table(TABLE_NAMES[1], default=None, partitions=n, schema=_json_schema(),
+                                help="item id -> the event ids of its current version (streams.versions)"),
         recent_events=RecentEvents(settings.recent_events),
         latest_alerts=LatestAlerts(settings.latest_alerts),
     )

@@ -4,10 +4,12 @@ Owns the metric names (a contract with deploy/prometheus rules and the Grafana d
 tests/test_deploy.py reads the names from the calls below, so keep them literal):
 
 - ``seizurewatch_items_consumed_total{outcome="events|no_events|dead_letter"}``
-- ``seizurewatch_events_total{kind,province}``
+- ``seizurewatch_events_total{kind,province}`` (``province`` = the area key, see streams.areas)
 - ``seizurewatch_dead_letters_total{reason}``
 - ``seizurewatch_extraction_seconds`` (histogram)
-- ``seizurewatch_province_total{province,kind,metric}`` (gauge, all-time table values)
+- ``seizurewatch_province_total{province,kind,metric}`` (gauge: provinces only; incident = bust sums,
+  aggregate = the period headline)
+- ``seizurewatch_area_total{area,area_type,kind,metric}`` (gauge: the same for areas that are not provinces)
 - ``seizurewatch_alerts_fired_total{rule,severity}``
 - ``seizurewatch_consumer_lag_messages{topic,partition}``
 - ``seizurewatch_webhook_deliveries_total{outcome="delivered|failed"}``,
@@ -34,7 +36,7 @@ from prometheus_client import (
 
 from schemas.dead_letter import DeadLetterReason
 from schemas.events import SeizureEvent
-from streams.aggregation import province_key
+from streams.areas import area_of, parse_area_key
 
 EXTRACTION_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 OUTCOMES = ("events", "no_events", "dead_letter")
@@ -70,6 +72,9 @@ class Metrics:
         self.province_total = Gauge(
             "seizurewatch_province_total", "All-time table value per province, kind and metric",
             ["province", "kind", "metric"], registry=r)
+        self.area_total = Gauge(
+            "seizurewatch_area_total", "The same for areas that are not provinces (countries, regions, abroad)",
+            ["area", "area_type", "kind", "metric"], registry=r)
         self.alerts_fired = Counter(
             "seizurewatch_alerts_fired_total", "Threshold alerts fired, by rule and severity",
             ["rule", "severity"], registry=r)
@@ -99,15 +104,20 @@ class Metrics:
             self.extraction_seconds.observe(extraction_seconds)
 
     def observe_event(self, event: SeizureEvent) -> None:
-        self.events.labels(kind=event.kind, province=province_key(event)).inc()
+        self.events.labels(kind=event.kind, province=area_of(event).key).inc()
 
     def observe_dead_letter(self, reason: str) -> None:
         self.dead_letters.labels(reason=reason).inc()
 
-    def observe_totals(self, province: str, totals: dict[str, dict[str, float]]) -> None:
+    def observe_totals(self, area: str, totals: dict[str, dict[str, float]]) -> None:
+        """Set the gauges of one area (provinces and other areas on separate gauges)."""
+        a = parse_area_key(area)
         for kind, metrics in totals.items():
             for metric, value in metrics.items():
-                self.province_total.labels(province=province, kind=kind, metric=metric).set(value)
+                if a.is_province:
+                    self.province_total.labels(province=a.key, kind=kind, metric=metric).set(value)
+                else:
+                    self.area_total.labels(area=a.key, area_type=a.type, kind=kind, metric=metric).set(value)
 
     def observe_alert(self, rule: str, severity: str) -> None:
         self.alerts_fired.labels(rule=rule, severity=severity).inc()

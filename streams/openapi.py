@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from schemas import api
+from schemas.busts import Bust
 
 STATIC = "the dashboard page and its files (no CDN; works offline)"
 
@@ -47,10 +48,17 @@ EXPORT_PARAMS = (
 
 ROUTES: tuple[Route, ...] = (
     Route("/api/health", "readiness: joined the group, tables recovered", api.Health),
-    Route("/api/provinces", "every province with its all-time totals, incident and aggregate apart, and the "
+    Route("/api/provinces", "every Vietnamese province: busts counted once, period headline figures, and the "
           "estimated mass of counted units", api.ProvincesResponse, params=(SCOPE,)),
-    Route("/api/provinces/{name}", "one province: totals, windows (1d, month, 30d), daily values",
+    Route("/api/areas", "the same for areas that are not provinces (abroad, regions, countries, unknown last)",
+          api.AreasResponse, params=(SCOPE,)),
+    Route("/api/provinces/{name}", "one province: totals, headline, windows (1d, month, 30d; busts only), daily "
+          "values, period statistics, latest busts",
           api.ProvinceDetail, params=(Param("name", "path", "post-2025 province name"), SCOPE), errors=(404,)),
+    Route("/api/areas/{key}", "one area that is not a province (same document as a province)",
+          api.ProvinceDetail, params=(Param("key", "path", "area key, e.g. LA:Hủa Phăn"), SCOPE), errors=(404,)),
+    Route("/api/busts/{cluster_id}", "one bust: its current figures and provenance (reports, sources)",
+          Bust, params=(Param("cluster_id", "path", "the bust id (bu-...)"), SCOPE), errors=(404,)),
     Route("/api/series", "incident values of every province by calendar month (the dashboard's date range, "
           "national and province series)", api.SeriesResponse, params=(SCOPE,)),
     Route("/api/places", "province coordinates for the map (from the gazetteer package)", api.PlacesResponse),

@@ -5,7 +5,9 @@ A rule watches one metric of one kind (incident / aggregate) over one window:
 - ``all``    the province's all-time total
 - ``1d`` / ``month``  the tumbling window (event time) the updated event falls in
 - ``30d``    the trailing 30-day hopping window ending on the event's date
-- ``event``  the updated event on its own (a single very large seizure)
+- ``event``  the updated bust on its own (a single very large seizure; fires once per bust)
+- ``period`` (the only window of ``kind: aggregate`` rules) one reported period figure,
+             compared with the threshold as reported, never summed with other periods
 
 Hysteresis (no alert storm): a rule fires once when the value crosses the threshold
 upward and then stays quiet while the value stays at or above it. It re-arms when the
@@ -15,8 +17,9 @@ state lives in ``RuleState`` (the ``alert_state`` table row of the province), an
 ``alert_id`` is deterministic (rule, province, window, window start / event id) so that a
 redelivered update can never produce a second, different alert.
 
-Input is a ``Snapshot`` built by ``snapshot()`` from the province state after an event
-was applied. No faust, no Kafka; the clock is a parameter.
+Input is a ``Snapshot`` of an area's values right after a message changed them, built by
+``streams.area_state`` (incidents: the bust and the windows its date falls in; period
+reports: the one reported figure). No faust, no Kafka; the clock is a parameter.
 """
 from __future__ import annotations
 
@@ -26,13 +29,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from schemas.alerts import Alert, Severity, WindowName
 from schemas.common import EventKind
-from schemas.events import SeizureEvent
-from streams.aggregation import ProvinceState, event_deltas, known_metrics
-from streams.windows import is_expired, window_for
+from streams.aggregation import known_metrics
+from streams.windows import is_expired
 
 
 class Rule(BaseModel):
@@ -46,8 +48,17 @@ class Rule(BaseModel):
     window: WindowName = "all"
     threshold: float = Field(gt=0, allow_inf_nan=False)
     severity: Severity = "warning"
-    provinces: list[str] | None = Field(default=None, description="only these provinces (None: all)")
+    provinces: list[str] | None = Field(default=None, description="only these areas (province names or area keys)")
     description: str | None = None
+
+    @model_validator(mode="after")
+    def _period_window(self) -> Rule:
+        """A period statistic is one reported figure: aggregate rules compare it (window ``period``)."""
+        if self.kind == "aggregate":
+            self.window = "period"
+        elif self.window == "period":
+            raise ValueError("window 'period' is for kind: aggregate rules")
+        return self
 
     @field_validator("metric")
     @classmethod
@@ -98,48 +109,15 @@ class WindowValue(BaseModel):
 
 
 class Snapshot(BaseModel):
-    """A province's values right after one event was applied: what rules look at."""
+    """An area's values right after one message changed them: what rules look at."""
 
-    province: str
+    province: str = Field(description="the area key")
     kind: EventKind
-    event_id: str
+    event_id: str = Field(description="the anchor: the bust id (incidents) or the statistic id (period reports)")
     event_day: dt.date | None = None
     event_values: dict[str, float] = Field(default_factory=dict)
     watermark: dt.date | None = Field(default=None, description="latest event date of the province")
     windows: dict[str, WindowValue] = Field(default_factory=dict, description="window name -> values of `kind`")
-
-
-def snapshot(state: ProvinceState, event: SeizureEvent | str, rules: Iterable[Rule] | None = None) -> Snapshot:
-    """Values of the windows the (already applied) event ``event_id`` falls in, for its kind only.
-
-    Values are always complete. Contributor ids are listed only where they can be needed:
-    with ``rules`` given, for the metrics this event adds to (a value only rises through an
-    event that adds to it) and, for the all-time window, only once a rule's threshold is
-    reached (listing a long history on every event would dominate the cost).
-    """
-    event_id = event if isinstance(event, str) else event.event_id
-    contrib = state.contribution(event_id)
-    if contrib is None:
-        raise KeyError(f"event {event_id} is not in the state of {state.province}")
-    # the event's own figures: from the event when given (a ledger entry past retention
-    # keeps only its id, but a single old, very large seizure must still reach its rule)
-    own = dict(contrib.deltas) if isinstance(event, str) else event_deltas(event)
-    rule_list = None if rules is None else [r for r in rules if r.kind == contrib.kind]
-    touched = None if rule_list is None else {r.metric for r in rule_list if r.metric in own}
-    windows: dict[str, WindowValue] = {}
-    for name in ("all", "1d", "30d", "month"):
-        w = window_for(name, contrib.day)  # type: ignore[arg-type]
-        if w is None:
-            continue
-        wanted = touched
-        if name == "all" and rule_list is not None:
-            totals = state.totals.get(contrib.kind, {})
-            wanted = {r.metric for r in rule_list if r.window == "all" and r.metric in (touched or ())
-                      and totals.get(r.metric, 0.0) >= r.threshold}
-        values, ids = state.window_values(contrib.kind, w, metrics=wanted)
-        windows[name] = WindowValue(start=w.start, end=w.end, values=values, contributors=ids)
-    return Snapshot(province=state.province, kind=contrib.kind, event_id=event_id, event_day=contrib.day,
-                    event_values=own, watermark=state.watermark, windows=windows)
 
 
 def rule_metrics(rules: Iterable[Rule]) -> set[str]:
@@ -172,8 +150,8 @@ def alert_id(rule: str, province: str, window: str, anchor: str) -> str:
 
 
 def _state_key(rule: Rule, snap: Snapshot, start: dt.date | None) -> str:
-    if rule.window == "event":
-        return f"{rule.name}|event|{snap.event_id}"
+    if rule.window in ("event", "period"):
+        return f"{rule.name}|{rule.window}|{snap.event_id}"
     if rule.window in ("1d", "month"):
         return f"{rule.name}|{rule.window}|{start}"
     return f"{rule.name}|{rule.window}"  # all, 30d: one sliding value per province
@@ -199,7 +177,9 @@ def evaluate(rules: Iterable[Rule], state: RuleState, snap: Snapshot,
             start, end = w.start, w.end
             contributors = w.contributors.get(rule.metric, [])
             anchor = start.isoformat() if start else "all"
-            if rule.window == "30d":
+            if rule.window == "period":
+                anchor = snap.event_id  # one statistic (area and period): fires once per crossing
+            elif rule.window == "30d":
                 # a 30-day window fires at most once per upward crossing: anchor on the
                 # window in which the crossing happened
                 anchor = f"{anchor}..{end}"

@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from streams.area_state import Config
 from streams.metrics import Metrics
 from streams.recent import LatestAlerts, RecentEvents
 from streams.rules import Rule
 from streams.settings import Settings
+from streams.state_index import StateIndex
 
 
 @dataclass
@@ -27,20 +29,21 @@ class Runtime:
     events_topic: Any
     alerts_topic: Any
     dlq_topic: Any
-    updates_topic: Any
     alerts_dlq_topic: Any
-    province_state: Any
-    alert_state: Any
+    busts_topic: Any
+    area_events_topic: Any
+    area_state: Any  # faust Table: streams.area_state rows
+    item_versions: Any  # faust Table: item id -> streams.versions.ItemVersion
     recent_events: RecentEvents
     latest_alerts: LatestAlerts
     agents: dict[str, Any] = field(default_factory=dict)
-    rows: Any = None  # streams.table_rows.ProvinceRows over province_state
+    state: StateIndex = field(init=False)
+    area_config: Config = field(init=False)
 
     def __post_init__(self) -> None:
-        from streams.table_rows import ProvinceRows
-
-        if self.rows is None:
-            self.rows = ProvinceRows(self.province_state)
+        self.state = StateIndex(self.area_state)
+        self.area_config = Config(rules=self.rules, tolerance_days=self.settings.bust_match_days,
+                                  retention_days=self.settings.window_retention_days)
 
 
 def runtime(app: Any) -> Runtime:

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     app_id: str = Field(default="seizurewatch", description="consumer group and changelog prefix")
     items_topic: str = "seizure-items"
     events_topic: str = "seizure-events"
+    busts_topic: str = Field(default="seizure-busts",
+                             description="compacted, keyed by cluster_id: each bust's current figures and provenance")
     alerts_topic: str = "seizure-alerts"
     dlq_topic: str = "seizure-items-dlq"
     alerts_dlq_topic: str = Field(default="seizure-alerts-dlq",
@@ -74,6 +76,10 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("var/seizurewatch"), description="faust table state (rocksdb/memory)")
     thresholds_file: Path | None = Field(default=None, description="YAML alert rules; none = no alerts")
     window_retention_days: int = Field(default=400, ge=1, description="event-time windows kept before expiry")
+    bust_match_days: int = Field(default=1, ge=0, le=7,
+                                 description="reports of one bust may differ by this many days in their incident "
+                                             "date (a next-day report says 'hôm qua'); an undated report is matched "
+                                             "over the 2*N+1 days before its publication")
     latest_alerts: int = Field(default=200, ge=1, description="alerts kept for GET /api/alerts")
     alert_webhook_url: str | None = Field(
         default=None, description="POST every alert of the alerts topic to this URL as JSON (the Alert record); "

@@ -22,7 +22,7 @@ from streams.settings import Settings
 
 log = logging.getLogger(__name__)
 
-TABLE_NAMES: tuple[str, ...] = ("province_state", "alert_state")
+TABLE_NAMES: tuple[str, ...] = ("area_state", "item_versions")
 """faust tables of ``streams.app``; each gets the changelog ``{app_id}-{name}-changelog``."""
 
 COMPACTED = {"cleanup.policy": "compact"}
@@ -35,9 +35,9 @@ class TopicSpec:
     config: dict[str, str]
 
 
-def updates_topic(settings: Settings) -> str:
-    """Internal topic from the aggregate agent to the alert agent (province snapshots)."""
-    return f"{settings.app_id}-province-updates"
+def area_events_topic(settings: Settings) -> str:
+    """Internal topic from the ingest agent to the area agent: events and retractions keyed by area."""
+    return f"{settings.app_id}-area-events"
 
 
 def changelog_topic(settings: Settings, table: str) -> str:
@@ -51,10 +51,11 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     specs = [
         TopicSpec(settings.items_topic, n, {}),
         TopicSpec(settings.events_topic, n, {}),
+        TopicSpec(settings.busts_topic, n, COMPACTED),
         TopicSpec(settings.alerts_topic, n, {}),
         TopicSpec(settings.dlq_topic, n, {}),
         TopicSpec(settings.alerts_dlq_topic, n, {}),
-        TopicSpec(updates_topic(settings), n, {}),
+        TopicSpec(area_events_topic(settings), n, {}),
     ]  # faust's leader topic is not needed: streams.app sets topic_disable_leader=True
     specs += [TopicSpec(changelog_topic(settings, t), n, COMPACTED) for t in TABLE_NAMES]
     return specs

@@ -3,9 +3,14 @@
 Routes:
 
 - ``GET /api/health``            ``{"ready": bool, ...}``: joined the group, tables recovered
-- ``GET /api/provinces``         ``{"provinces": [{province, events, watermark, totals: {kind: {metric: v}}}]}``
-- ``GET /api/provinces/{name}``  one province: totals, the current ``windows`` (1d / 30d / month
-  at its latest event date, both kinds), ``daily`` buckets ``{kind: {iso: {metric: v}}}``, ``watermark``
+- ``GET /api/provinces``         ``{"provinces": [streams.read_model.area_summary ...]}``: Vietnamese
+  provinces only (busts counted once; period headline figures)
+- ``GET /api/areas``             the same for areas that are not provinces (abroad, regions,
+  countries, ``unknown`` last)
+- ``GET /api/provinces/{name}``, ``GET /api/areas/{key}``  one area: summary, the current
+  ``windows`` (1d / 30d / month at its latest bust date; busts only), ``daily`` values,
+  ``period_statistics`` (every reported period) and ``bust_list`` (latest busts)
+- ``GET /api/busts/{cluster_id}`` one bust: its current figures and provenance
 - ``GET /api/alerts``            ``{"alerts": [Alert...]}`` newest first (``?limit=N``)
 - ``GET /api/events/{event_id}`` ``{"event": SeizureEvent, "item": {id, title, text, ...}, "text": ...}``
   from a bounded store of recent events (404 when unknown or evicted)
@@ -29,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from faust import web as fweb
 
 from schemas.alerts import Alert
-from streams.aggregation import ProvinceState
+from streams import read_model
 
 if TYPE_CHECKING:
     from streams.runtime import Runtime
@@ -37,14 +42,10 @@ if TYPE_CHECKING:
 STATIC_DIR = Path(__file__).resolve().parent / "web_static"
 
 
-def _provinces(rt: Runtime) -> dict[str, ProvinceState]:
-    return {p: rt.rows.province(p) for p in rt.rows.provinces()}
-
-
 def _table_alerts(rt: Runtime) -> list[Alert]:
     alerts = []
-    for _, row in list(rt.alert_state.items()):
-        for a in (row or {}).get("recent", []):
+    for row in rt.state.rule_rows():
+        for a in row.recent if row is not None else []:
             try:
                 alerts.append(Alert.model_validate(a))
             except Exception:  # pragma: no cover - a row written by an older version
@@ -104,21 +105,33 @@ def _local(request: fweb.Request) -> bool:
     return request.query.get("scope") == "local"
 
 
-async def provinces_document(rt: Runtime, local: bool = False) -> dict[str, Any]:
-    """``GET /api/provinces``: this worker's provinces merged with its peers' (unless ``local``)."""
+def _merge_areas(local: list[dict], docs: list[Any], field: str) -> list[dict]:
+    merged = {d["area"]: d for d in local}
+    for doc in docs:
+        for entry in doc.get(field, []):
+            have = merged.get(entry["area"])
+            # during a rebalance two workers may both hold an area: keep the fuller one
+            if have is None or entry.get("reports", 0) > have.get("reports", 0):
+                merged[entry["area"]] = entry
+    return sorted(merged.values(), key=read_model.list_order)
+
+
+async def areas_document(rt: Runtime, field: str = "provinces", local: bool = False) -> dict[str, Any]:
+    """``GET /api/provinces`` (``field="provinces"``) or ``/api/areas``: this worker's areas merged with its peers'."""
     from streams.web_analysis import with_estimates
 
-    merged = {k: with_estimates(v.summary(), rt.settings) for k, v in _provinces(rt).items()}
+    provinces, others = read_model.summaries(rt.state)
+    mine = [with_estimates(d, rt.settings) for d in (provinces if field == "provinces" else others)]
+    docs: list[Any] = []
     complete = True
     if not local:
-        docs, complete = await _from_peers(rt, "/api/provinces")
-        for doc in docs:
-            for entry in doc.get("provinces", []):
-                have = merged.get(entry["province"])
-                # during a rebalance two workers may both hold a province: keep the fuller one
-                if have is None or entry.get("events", 0) > have.get("events", 0):
-                    merged[entry["province"]] = entry
-    return {"provinces": [merged[k] for k in sorted(merged)], "partial": not complete}
+        docs, complete = await _from_peers(rt, f"/api/{field}")
+    return {field: _merge_areas(mine, docs, field), "partial": not complete}
+
+
+async def provinces_document(rt: Runtime, local: bool = False) -> dict[str, Any]:
+    """``GET /api/provinces``: this worker's provinces merged with its peers' (unless ``local``)."""
+    return await areas_document(rt, "provinces", local)
 
 
 def register(rt: Runtime) -> None:
@@ -138,19 +151,41 @@ def register(rt: Runtime) -> None:
     async def get_provinces(self: fweb.View, request: fweb.Request) -> fweb.Response:
         return self.json(await provinces_document(rt, local=_local(request)))
 
-    @app.page("/api/provinces/{name}")
-    class ProvinceView(fweb.View):
-        async def get(self, request: fweb.Request, name: str) -> fweb.Response:
-            if rt.rows.keys_of(name):
-                state = rt.rows.province(name)
-                return self.json({**state.summary(), "windows": state.windows_at(None), "daily": state.daily})
-            if not _local(request):
-                from urllib.parse import quote
+    @app.page("/api/areas")
+    async def get_areas(self: fweb.View, request: fweb.Request) -> fweb.Response:
+        return self.json(await areas_document(rt, "areas", local=_local(request)))
 
-                docs, _ = await _from_peers(rt, f"/api/provinces/{quote(name)}")
-                if docs:
-                    return self.json(max(docs, key=lambda d: d.get("events", 0)))
-            return self.json({"error": f"unknown province {name!r}"}, status=404)
+    async def detail(request: fweb.Request, path: str, name: str) -> dict | None:
+        doc = read_model.area_detail(rt.state, name)
+        if doc is None and not _local(request):
+            from urllib.parse import quote
+
+            docs, _ = await _from_peers(rt, f"{path}/{quote(name)}")
+            doc = max(docs, key=lambda d: d.get("reports", 0)) if docs else None
+        return doc
+
+    def detail_view(path: str, what: str) -> None:
+        @app.page(f"{path}/{{name}}")
+        class DetailView(fweb.View):
+            async def get(self, request: fweb.Request, name: str) -> fweb.Response:
+                doc = await detail(request, path, name)
+                if doc is None:
+                    return self.json({"error": f"unknown {what} {name!r}"}, status=404)
+                return self.json(doc)
+
+    detail_view("/api/provinces", "province")
+    detail_view("/api/areas", "area")
+
+    @app.page("/api/busts/{cluster_id}")
+    class BustView(fweb.View):
+        async def get(self, request: fweb.Request, cluster_id: str) -> fweb.Response:
+            doc = read_model.find_bust(rt.state, cluster_id)
+            if doc is None and not _local(request):
+                docs, _ = await _from_peers(rt, f"/api/busts/{cluster_id}")
+                doc = docs[0] if docs else None
+            if doc is None:
+                return self.json({"error": f"unknown bust {cluster_id!r}"}, status=404)
+            return self.json(doc)
 
     @app.page("/api/alerts")
     async def get_alerts(self: fweb.View, request: fweb.Request) -> fweb.Response:

@@ -36,14 +36,10 @@ def with_estimates(summary: dict[str, Any], settings: Settings) -> dict[str, Any
 
 
 def monthly_series(rt: Runtime) -> dict[str, dict[str, dict[str, float]]]:
-    """province -> YYYY-MM -> incident metric sums, from this worker's table rows (undated rows left out)."""
-    out: dict[str, dict[str, dict[str, float]]] = {}
-    for province in rt.rows.provinces():
-        for month, row in sorted(rt.rows.province(province).rows.items()):
-            values = row.totals.get("incident") or {}
-            if month != "undated" and values:
-                out.setdefault(province, {})[month] = dict(sorted(values.items()))
-    return out
+    """province -> YYYY-MM -> incident metric sums (busts), from this worker's table rows (undated left out)."""
+    from streams.read_model import monthly_series as series
+
+    return series(rt.state)
 
 
 async def read_events(settings: Settings) -> list[SeizureEvent]:

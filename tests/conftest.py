@@ -67,6 +67,7 @@ def settings_factory(broker: EmbeddedBroker, tmp_path_factory: pytest.TempPathFa
             app_id=f"sw-test-{tag}",
             items_topic=f"seizure-items-{tag}",
             events_topic=f"seizure-events-{tag}",
+            busts_topic=f"seizure-busts-{tag}",
             alerts_topic=f"seizure-alerts-{tag}",
             dlq_topic=f"seizure-items-dlq-{tag}",
             alerts_dlq_topic=f"seizure-alerts-dlq-{tag}",

@@ -17,8 +17,8 @@ import pytest
 from schemas.alerts import Alert
 from schemas.dead_letter import DeadLetter
 from schemas.events import Seizure, SeizureEvent
-from streams.aggregation import province_key
 from streams.app import create_app, runtime
+from streams.areas import area_of
 from streams.broker import free_port
 from streams.settings import Settings
 
@@ -60,19 +60,19 @@ def rt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     app.finalize()
     app.flow_control.resume()
     r = runtime(app)
-    for name in ("events_topic", "dlq_topic", "updates_topic", "alerts_topic"):
+    for name in ("events_topic", "dlq_topic", "area_events_topic", "busts_topic", "alerts_topic"):
         setattr(r, name, Recorder(name))
     return r
 
 
-async def test_ingest_publishes_events_keyed_by_province(rt: Any) -> None:
+async def test_ingest_publishes_events_keyed_by_area(rt: Any) -> None:
     async with rt.agents["ingest"].test_context() as agent:
         await agent.put(json.dumps({"id": "a", "text": "thu 25 bánh heroin"}).encode(), key=b"a")
         await agent.put(json.dumps({"id": "b", "text": "hội nghị phòng chống ma túy"}).encode(), key=b"b")
-    assert len(rt.events_topic.sent) == 1
-    key, value = rt.events_topic.sent[0]
+    assert len(rt.area_events_topic.sent) == 1
+    key, value = rt.area_events_topic.sent[0]
     ev = SeizureEvent.model_validate_json(value)
-    assert key == province_key(ev).encode() == "Lạng Sơn".encode()
+    assert key == area_of(ev).key.encode() == "Lạng Sơn".encode()
     assert rt.dlq_topic.sent == []
     assert rt.recent_events.get(ev.event_id)["item"]["text"] == "thu 25 bánh heroin"
     samples = {s.labels["outcome"]: s.value for s in rt.metrics.items_consumed.collect()[0].samples
@@ -86,36 +86,38 @@ async def test_ingest_sends_bad_input_to_the_dlq(rt: Any) -> None:
         await agent.put(b"\xff\xfe", key=b"k2")
     reasons = [(k, DeadLetter.model_validate_json(v).reason) for k, v in rt.dlq_topic.sent]
     assert reasons == [(b"k1", "not_an_object"), (b"k2", "undecodable")]
-    assert rt.events_topic.sent == []
+    assert rt.area_events_topic.sent == []
+
+
+async def test_a_new_version_of_an_item_retracts_its_old_events(rt: Any) -> None:
+    async with rt.agents["ingest"].test_context() as agent:
+        await agent.put(json.dumps({"id": "a", "text": "thu 25 bánh heroin"}).encode(), key=b"a")
+        await agent.put(json.dumps({"id": "a", "text": "thu 25 bánh heroin"}).encode(), key=b"a")  # same version
+        assert len(rt.area_events_topic.sent) == 2
+        await agent.put(json.dumps({"id": "a", "text": "hội nghị"}).encode(), key=b"a")  # new version: no events
+    old = SeizureEvent.model_validate_json(rt.area_events_topic.sent[0][1])
+    retraction = json.loads(rt.area_events_topic.sent[2][1])
+    assert retraction == {"type": "retraction", "event_id": old.event_id, "item_id": "a", "cluster_id": None,
+                          "area": "Lạng Sơn", "reason": "item_replaced"}
 
 
 def _event(n: int, bricks: float = 25) -> bytes:
-    ev = SeizureEvent(kind="incident", province="Lạng Sơn", item_id=f"i{n}", event_id="",
+    ev = SeizureEvent(kind="incident", province="Lạng Sơn", item_id=f"i{n}", event_id="", district=f"d{n}",
                       seizures=[Seizure(drug="heroin", quantity=bricks, unit="brick")])
     return ev.model_dump_json().encode()
 
 
-async def test_aggregate_counts_a_redelivered_event_once(rt: Any) -> None:
-    async with rt.agents["aggregate"].test_context() as agent:
-        for value in (_event(1), _event(2), _event(1)):
+async def test_area_agent_counts_a_bust_once_and_sends_events_busts_and_alerts(rt: Any) -> None:
+    async with rt.agents["area"].test_context() as agent:
+        for value in (_event(1), _event(2, bricks=30), _event(1)):  # the 3rd is a redelivery
             await agent.put(value, key="Lạng Sơn".encode())
-        state = rt.rows.province("Lạng Sơn")
-    assert state.totals["incident"]["heroin_bricks"] == 50
-    assert len(state.events) == 2
-    # one snapshot per delivery (also for the duplicate: the alert side is idempotent)
-    assert len(rt.updates_topic.sent) == 3
-
-
-async def test_alert_agent_fires_once_per_crossing(rt: Any) -> None:
-    async with rt.agents["aggregate"].test_context() as agg:
-        for value in (_event(1), _event(2)):
-            await agg.put(value, key="Lạng Sơn".encode())
-    snapshots = [v for _, v in rt.updates_topic.sent]
-    async with rt.agents["alert"].test_context() as agent:
-        for value in snapshots + snapshots:  # everything delivered twice
-            await agent.put(value, key="Lạng Sơn".encode())
+    assert rt.state.area_totals("Lạng Sơn")["heroin_bricks"] == 55
+    events = [SeizureEvent.model_validate_json(v) for _, v in rt.events_topic.sent]
+    assert len(events) == 3 and all(e.cluster_id and e.cluster_id.startswith("bu-") for e in events)
+    assert events[0].cluster_id == events[2].cluster_id != events[1].cluster_id
+    assert {k for k, _ in rt.busts_topic.sent} == {e.cluster_id.encode() for e in events}
     alerts = [Alert.model_validate_json(v) for _, v in rt.alerts_topic.sent]
-    # two single-incident alerts (>= 20 bricks each), no duplicates from the redelivery
+    # two single-incident alerts (>= 20 bricks each), no duplicate from the redelivery
     assert sorted(a.rule for a in alerts) == ["heroin-bricks-single-incident"] * 2
     assert len({a.alert_id for a in alerts}) == 2
     assert all(k == "Lạng Sơn".encode() for k, _ in rt.alerts_topic.sent)

@@ -9,30 +9,48 @@ from pydantic import ValidationError
 
 from schemas.alerts import Alert
 from schemas.events import Seizure, SeizureEvent
-from streams.aggregation import ProvinceState
-from streams.rules import Rule, RuleState, evaluate, load_rules, snapshot
+from streams.area_state import Config, step
+from streams.clustering import cluster_id_for
+from streams.rules import Rule, RuleState, load_rules
+from streams.state_index import StateIndex
 
 NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 EXAMPLE = Path(__file__).resolve().parents[1] / "deploy" / "thresholds.example.yaml"
 
 
 def ev(n: int, day: dt.date | None = None, bricks: float = 5, kind: str = "incident", **kw: object) -> SeizureEvent:
+    kw.setdefault("district", f"district {n}")  # a different place: never the same bust as another n
     e = SeizureEvent(kind=kind, province="Lạng Sơn", date=day, item_id=f"i{n}", event_id="x",
                      seizures=[Seizure(drug="heroin", quantity=bricks, unit="brick")], **kw)
     e.event_id = e.compute_id(n)
     return e
 
 
+def bust(e: SeizureEvent) -> str:
+    return cluster_id_for(e.event_id)
+
+
 class Harness:
+    """The area transition on a dict table: what the area agent does with each event."""
+
     def __init__(self, *rules: Rule) -> None:
-        self.rules = list(rules)
-        self.state = ProvinceState(province="Lạng Sơn")
-        self.rule_state = RuleState()
+        self.cfg = Config(rules=list(rules), now=lambda: NOW)
+        self.index = StateIndex({})
+
+    @property
+    def rule_state(self) -> RuleState:
+        row = self.index.get("r|Lạng Sơn")
+        return row.rules if row is not None else RuleState()
 
     def push(self, event: SeizureEvent) -> list[Alert]:
-        if not self.state.apply(event, 400):
-            return []
-        return evaluate(self.rules, self.rule_state, snapshot(self.state, event.event_id), now=lambda: NOW)
+        s = step(self.index, event, self.cfg)
+        for key, row in s.writes:
+            self.index.write(key, row)
+        if s.rule_write:
+            self.index.write(*s.rule_write)
+        for key, row in s.finals:
+            self.index.write(key, row)
+        return s.alerts
 
 
 def test_example_file_loads_and_is_valid() -> None:
@@ -58,7 +76,7 @@ def test_all_time_fires_once_on_upward_crossing() -> None:
     assert h.push(ev(1)) == []
     fired = h.push(ev(2))
     assert len(fired) == 1 and fired[0].value == 10 and fired[0].threshold == 10
-    assert sorted(fired[0].event_ids) == sorted([ev(1).event_id, ev(2).event_id])
+    assert sorted(fired[0].event_ids) == sorted([bust(ev(1)), bust(ev(2))])
     assert h.push(ev(3)) == [] and h.push(ev(4)) == []  # stays quiet above the threshold
 
 
@@ -66,7 +84,7 @@ def test_single_event_rule() -> None:
     h = Harness(Rule(name="big", metric="heroin_bricks", window="event", threshold=20, severity="critical"))
     assert h.push(ev(1, bricks=19)) == []
     a = h.push(ev(2, bricks=40))
-    assert len(a) == 1 and a[0].event_ids == [ev(2, bricks=40).event_id] and a[0].severity == "critical"
+    assert len(a) == 1 and a[0].event_ids == [bust(ev(2, bricks=40))] and a[0].severity == "critical"
     assert len(h.push(ev(3, bricks=25))) == 1  # every big event is its own window
     assert h.push(ev(3, bricks=25)) == []  # redelivered: applied once, fires once
 
@@ -96,7 +114,7 @@ def test_thirty_day_window_rearms_when_value_falls_back() -> None:
 def test_kind_and_province_filters() -> None:
     h = Harness(Rule(name="agg", metric="cases", kind="aggregate", threshold=100, provinces="Hà Nội"),
                 Rule(name="inc", metric="cases", kind="incident", threshold=100))
-    assert h.push(ev(1, kind="aggregate", cases=500)) == []  # province filter
+    assert h.push(ev(1, kind="aggregate", cases=500)) == []  # area filter
     assert h.push(ev(2, cases=99)) == []
     assert [a.rule for a in h.push(ev(3, cases=1))] == ["inc"]
 
@@ -112,8 +130,8 @@ def test_alert_ids_are_deterministic() -> None:
     first, second = Harness(*rules), Harness(*rules)
     a, b = first.push(ev(1)), second.push(ev(1))
     assert a[0].alert_id == b[0].alert_id
-    # a redelivered snapshot (same state) does not fire again
-    assert evaluate(rules, first.rule_state, snapshot(first.state, ev(1).event_id), now=lambda: NOW) == []
+    # a redelivered event (same state) does not fire again
+    assert first.push(ev(1)) == []
 
 
 def test_rule_state_roundtrip_and_prune() -> None:
@@ -125,35 +143,30 @@ def test_rule_state_roundtrip_and_prune() -> None:
     assert st.fired == {}
 
 
-def test_snapshot_lists_contributors_only_where_a_rule_can_fire() -> None:
-    rules = [Rule(name="all", metric="heroin_bricks", window="all", threshold=8),
-             Rule(name="cases", metric="cases", window="all", threshold=1)]
-    state = ProvinceState(province="Lạng Sơn")
-    first, second = ev(1), ev(2)
-    state.apply(first, 400)
-    snap = snapshot(state, first.event_id, rules=rules)
-    assert snap.windows["all"].values["heroin_bricks"] == 5
-    assert snap.windows["all"].contributors == {}  # below every threshold: no id list
-    state.apply(second, 400)
-    snap = snapshot(state, second.event_id, rules=rules)
-    assert sorted(snap.windows["all"].contributors["heroin_bricks"]) == sorted([first.event_id, second.event_id])
-    assert "cases" not in snap.windows["all"].contributors  # this event adds no cases
-    fired = evaluate(rules, RuleState(), snap, now=lambda: NOW)
-    assert [a.rule for a in fired] == ["all"] and len(fired[0].event_ids) == 2
+def test_period_rules_compare_one_reported_figure_never_a_sum() -> None:
+    """Two overlapping period reports of 60 cases each: 120 is never compared, nothing fires at 100."""
+    rule = Rule(name="cases", metric="cases", kind="aggregate", window="all", threshold=100)
+    assert rule.window == "period"
+    h = Harness(rule)
+    first = ev(1, kind="aggregate", cases=60, bricks=1, period_start=dt.date(2019, 1, 1), period_end=dt.date(2021, 12, 31))
+    second = ev(2, kind="aggregate", cases=60, bricks=1, period_start=dt.date(2021, 1, 1), period_end=dt.date(2021, 12, 31))
+    assert h.push(first) == [] and h.push(second) == []
+    big = ev(3, kind="aggregate", cases=150, bricks=1, period_start=dt.date(2022, 1, 1), period_end=dt.date(2022, 12, 31))
+    fired = h.push(big)
+    assert [(a.value, a.window, a.window_start) for a in fired] == [(150, "period", dt.date(2022, 1, 1))]
+    assert fired[0].event_ids == [big.event_id]
+    assert h.push(big) == []  # redelivered: fires once
+    with pytest.raises(ValidationError):
+        Rule(name="x", metric="cases", kind="incident", window="period", threshold=1)
 
 
-def test_old_events_still_reach_event_and_all_time_rules() -> None:
-    """An event older than the window retention keeps only its id in the ledger; rules must still see it."""
+def test_old_events_still_reach_event_and_period_rules() -> None:
     rules = [Rule(name="big", metric="heroin_bricks", window="event", threshold=20),
              Rule(name="all", metric="cases", kind="aggregate", window="all", threshold=100)]
-    state = ProvinceState(province="Lạng Sơn")
-    state.apply(ev(1, dt.date(2023, 4, 13)), 400)
+    h = Harness(*rules)
+    h.push(ev(1, dt.date(2023, 4, 13)))
     old_big = ev(2, dt.date(2019, 3, 1), bricks=50)
     old_report = ev(3, kind="aggregate", cases=258, bricks=1, period_start=dt.date(2019, 1, 1),
                     period_end=dt.date(2019, 12, 31))
-    rs = RuleState()
-    fired = []
-    for e in (old_big, old_report):
-        state.apply(e, 400)
-        fired += evaluate(rules, rs, snapshot(state, e, rules=rules), now=lambda: NOW)
-    assert [(a.rule, a.event_ids) for a in fired] == [("big", [old_big.event_id]), ("all", [old_report.event_id])]
+    fired = h.push(old_big) + h.push(old_report)
+    assert [(a.rule, a.event_ids) for a in fired] == [("big", [bust(old_big)]), ("all", [old_report.event_id])]

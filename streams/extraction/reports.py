@@ -20,7 +20,7 @@ def events_from_report(item: ReportItem) -> list[SeizureEvent]:
         province_code=place.code if place else None,
         province_2025=place.successor if place else None,
         province_2025_code=place.successor_code if place else None,
-        date=item.date, period_start=item.period_start, period_end=item.period_end,
+        district=item.district, date=item.date, period_start=item.period_start, period_end=item.period_end,
         cases=item.cases, suspects=item.suspects, operations=item.operations,
         seizures=seizures, item_id=item.id, source=item.source, published=item.published,
         event_id="pending",

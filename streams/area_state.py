@@ -1,0 +1,403 @@
+"""Pure state transitions of the ``area_state`` table: one message in, what to write and send out.
+
+The table is keyed by area (every key of one area lives in the partition of that area's
+key on the internal ``area-events`` topic). Its rows:
+
+=============================  ====================================================
+``b|<area>|<day>|<cluster>``   ``BustRow``: one real-world bust — its reports' distinct
+                               figure variants, members (event ids), merged figures
+``s|<area>|<start>|<end>``     ``periods.PeriodRow``: every report on one period statistic
+``m|<event_id>``               ``MemberRef``: which row an event was counted in
+``r|<area>``                   ``RuleRow``: the area's alert hysteresis and latest alerts
+=============================  ====================================================
+
+``step(view, message)`` is the only transition: it reads rows through ``view``
+(``streams.state_index.StateIndex``) and returns a ``Step``: the rows to write (in order),
+the records to send (events with their ``cluster_id``, bust records, alerts) and the
+rule row to write once the alerts are delivered. Agents apply it and send; they decide
+nothing.
+
+**Counting once under redelivery (the argument).** Delivery is at-least-once: after a
+crash the messages after the last committed offset come again, and the table is what its
+changelog held. Three facts make the replay converge to the state of a single delivery:
+
+1. *One changelog, in order.* Every row this step writes goes to the one changelog
+   partition of the message's partition, through one producer, in the order of ``writes``
+   (per-partition order is kept by the producer). A crash loses a *suffix* of the writes:
+   what survives is the state after some message's first k writes.
+2. *``m|event`` is the last write of a message.* A report is added to its bust row
+   (members keyed by event id, figure variants keyed by content) first; the alerts it
+   fires are delivered and the rule row written next; ``m|event`` ("done") last. So
+   ``m|event`` present ⇒ everything of that message happened: a replay (or a republished
+   item) only re-sends its records. ``m|event`` missing ⇒ by fact 1 no write of any later
+   message survived either, so the table is exactly as this message left it or as it
+   found it: the step finds the event in a bust row it could have joined (then it only
+   evaluates the rules and writes the rest), or takes the decision again on exactly the
+   state it was first taken on — the same bust, or the same new bust id (derived from
+   the founding event's id).
+3. *Sums are caches.* Area totals and daily values are never stored; ``StateIndex``
+   derives them from the bust rows (rebuilt after recovery, updated by difference when a
+   row is written), so they cannot drift from the rows. A bust's figures are a function
+   of the *set* of its reports' variants (``clustering.merge``), so a report applied twice
+   changes nothing.
+
+Alerts are delivered before the rule row that remembers them is written (a replay
+re-sends the same deterministic alert id at worst, never loses one). Beyond ``MAX_MEMBERS`` reports a bust keeps only counts per
+variant: there a crash between the two writes can over-count ``reports`` by one (never a
+figure). No faust, no Kafka; the clock is a parameter.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import BaseModel, Field
+
+from schemas.alerts import Alert
+from schemas.busts import Bust, BustSeizure
+from schemas.events import EventRetraction, SeizureEvent
+from streams import periods
+from streams.aggregation import add_into, difference
+from streams.areas import area_of
+from streams.clustering import (
+    Candidate,
+    Figures,
+    choose,
+    cluster_id_for,
+    figures_of,
+    lookup_days,
+    merge,
+    metrics_of,
+)
+from streams.rules import Rule, RuleState, Snapshot, WindowValue, evaluate
+from streams.windows import window_for
+
+MAX_MEMBERS = 32
+"""Reports a bust row lists by event id (its provenance); beyond, it keeps counts per figure variant."""
+ALERTS_PER_AREA = 20
+"""Latest alerts kept in each rule row, so GET /api/alerts survives a restart."""
+MAX_CONTRIBUTORS = 200
+UNDATED = "undated"
+
+
+# ---------------------------------------------------------------- rows
+
+class Member(BaseModel):
+    v: str = Field(description="digest of the report's figure variant")
+    item: str
+    source: str | None = None
+    published: dt.date | None = None
+
+
+class BustRow(BaseModel):
+    """One bust: the distinct figure variants of its reports and who reported it."""
+
+    id: str
+    area: str
+    day: dt.date | None = None
+    variants: dict[str, Figures] = Field(default_factory=dict)
+    members: dict[str, Member] = Field(default_factory=dict)
+    overflow: dict[str, int] = Field(default_factory=dict, description="variant -> reports beyond MAX_MEMBERS")
+    figures: Figures = Field(default_factory=Figures, description="merged (derived from variants)")
+    metrics: dict[str, float] = Field(default_factory=dict, description="derived from figures")
+
+    @property
+    def key(self) -> str:
+        return bust_key(self.area, self.day, self.id)
+
+    @property
+    def reports(self) -> int:
+        return len(self.members) + sum(self.overflow.values())
+
+    def refresh(self) -> None:
+        self.figures = merge(self.variants.values())
+        self.metrics = metrics_of(self.figures) if self.variants else {}
+
+    def add(self, event: SeizureEvent, fig: Figures) -> None:
+        v = fig.digest()
+        self.variants.setdefault(v, fig)
+        if len(self.members) < MAX_MEMBERS:
+            self.members[event.event_id] = Member(v=v, item=event.item_id, source=event.source,
+                                                  published=event.published)
+        else:
+            self.overflow[v] = self.overflow.get(v, 0) + 1
+        self.refresh()
+
+    def remove(self, event_id: str, variant: str | None) -> bool:
+        member = self.members.pop(event_id, None)
+        if member is not None:
+            variant = member.v
+        elif variant and self.overflow.get(variant):
+            self.overflow[variant] -= 1
+            if not self.overflow[variant]:
+                del self.overflow[variant]
+        else:
+            return False
+        used = {m.v for m in self.members.values()} | set(self.overflow)
+        self.variants = {k: f for k, f in self.variants.items() if k in used}
+        self.refresh()
+        return True
+
+    def to_json(self) -> dict:
+        return self.model_dump(mode="json", exclude_defaults=True)
+
+    def record(self) -> Bust:
+        """The ``seizure-busts`` record of this bust."""
+        f = self.figures
+        published = [m.published for m in self.members.values() if m.published]
+        return Bust(cluster_id=self.id, area=self.area, date=self.day, cases=f.cases, suspects=f.suspects,
+                    operations=f.operations,
+                    seizures=[BustSeizure(drug=o.drug, quantity=o.value, unit=o.dim, qualifier=o.q)  # type: ignore[arg-type]
+                              for o in f.obs],
+                    reports=self.reports, sources=sorted({m.source for m in self.members.values() if m.source}),
+                    item_ids=sorted({m.item for m in self.members.values()}), event_ids=sorted(self.members),
+                    first_seen=min(published) if published else None, last_seen=max(published) if published else None,
+                    metrics=dict(sorted(self.metrics.items())))
+
+
+class MemberRef(BaseModel):
+    """``m|<event_id>``: the row an event is counted in (and its variant, for a withdrawal)."""
+
+    k: str
+    v: str | None = None
+
+    def to_json(self) -> dict:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class RuleRow(BaseModel):
+    rules: RuleState = Field(default_factory=RuleState)
+    recent: list[dict] = Field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return self.model_dump(mode="json")
+
+
+def day_text(day: dt.date | None) -> str:
+    return day.isoformat() if day else UNDATED
+
+
+def bust_key(area: str, day: dt.date | None, cluster_id: str) -> str:
+    return f"b|{area}|{day_text(day)}|{cluster_id}"
+
+
+def member_key(event_id: str) -> str:
+    return f"m|{event_id}"
+
+
+def rule_key(area: str) -> str:
+    return f"r|{area}"
+
+
+def parse_row(key: str, value: Any) -> Any:
+    """A stored JSON value -> its row model (by key prefix)."""
+    kind = key[:2]
+    if kind == "b|":
+        return BustRow.model_validate(value)
+    if kind == "s|":
+        return periods.PeriodRow.model_validate(value)
+    if kind == "m|":
+        return MemberRef.model_validate(value)
+    if kind == "r|":
+        return RuleRow.model_validate(value)
+    raise KeyError(f"unknown row key {key!r}")
+
+
+# ---------------------------------------------------------------- the view and the step
+
+class StateView(Protocol):
+    """Read access to the table and its derived caches (``streams.state_index.StateIndex``)."""
+
+    def get(self, key: str) -> Any: ...
+    def bust_keys(self, area: str, day: dt.date | None) -> list[str]: ...
+    def day_values(self, area: str, day: dt.date) -> dict[str, float]: ...
+    def area_totals(self, area: str) -> dict[str, float]: ...
+
+
+@dataclass
+class Config:
+    rules: list[Rule] = field(default_factory=list)
+    tolerance_days: int = 1
+    retention_days: int = 400
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Step:
+    """What one message makes the agent do, in this order: write ``writes``, send, deliver the alerts,
+    write ``rule_write``, write ``finals`` (the ``m|`` rows: "this message is done")."""
+
+    area: str
+    writes: list[tuple[str, Any]] = field(default_factory=list)
+    events: list[SeizureEvent | EventRetraction] = field(default_factory=list)
+    busts: list[tuple[str, Bust | None]] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+    rule_write: tuple[str, RuleRow] | None = None
+    finals: list[tuple[str, Any]] = field(default_factory=list)
+    changed: bool = False
+    periods_changed: bool = False
+
+
+def step(view: StateView, message: SeizureEvent | EventRetraction, cfg: Config) -> Step:
+    """The one transition of the area agent."""
+    if isinstance(message, EventRetraction):
+        return _retract(view, message, cfg)
+    if message.kind == "aggregate":
+        return _period_report(view, message, cfg)
+    return _incident(view, message, cfg)
+
+
+def _find_member(view: StateView, area: str, days: Iterable[dt.date | None], event_id: str) -> BustRow | None:
+    for day in days:
+        for key in view.bust_keys(area, day):
+            row = view.get(key)
+            if row is not None and event_id in row.members:
+                return row
+    return None
+
+
+def _incident(view: StateView, event: SeizureEvent, cfg: Config) -> Step:
+    area = area_of(event).key
+    out = Step(area=area)
+    fig = figures_of(event)
+    ref = view.get(member_key(event.event_id))
+    row: BustRow | None = view.get(ref.k) if ref is not None else None
+    done = row is not None
+    if row is None:
+        days = [event.event_date, *lookup_days(event.date, event.published, cfg.tolerance_days)]
+        row = _find_member(view, area, dict.fromkeys(days), event.event_id)  # survived a crash, its m| did not
+    old_metrics: dict[str, float] = {}
+    if row is None:
+        candidates = []
+        for day in dict.fromkeys(lookup_days(event.date, event.published, cfg.tolerance_days)):
+            for key in view.bust_keys(area, day):
+                r = view.get(key)
+                if r is not None:
+                    candidates.append(Candidate(key=key, cluster_id=r.id, day=r.day, figures=r.figures))
+        chosen = choose(fig, event.date, candidates)
+        if chosen is None:
+            row = BustRow(id=cluster_id_for(event.event_id), area=area, day=event.event_date)
+        else:
+            row = view.get(chosen.key).model_copy(deep=True)
+            old_metrics = dict(row.metrics)
+        row.add(event, fig)
+        out.writes.append((row.key, row))
+        out.changed = True
+    out.events.append(event.model_copy(update={"cluster_id": row.id}))
+    out.busts.append((row.id, row.record()))
+    if not done:  # m| is the last write of a message: present = its alerts were delivered
+        delta = difference(row.metrics, old_metrics) if out.changed else {}
+        _evaluate_incident(view, out, row, delta, cfg)
+        out.finals.append((member_key(event.event_id), MemberRef(k=row.key, v=fig.digest())))
+    return out
+
+
+def _period_report(view: StateView, event: SeizureEvent, cfg: Config) -> Step:
+    area = area_of(event).key
+    out = Step(area=area)
+    start, end = periods.period_of(event)
+    key = periods.period_row_key(area, start, end)
+    current = view.get(key)
+    row = current.model_copy(deep=True) if current is not None else periods.PeriodRow(area=area, start=start, end=end)
+    report = periods.report_of(event)
+    if row.add(event.event_id, report):
+        out.writes.append((key, row))
+        out.changed = out.periods_changed = True
+    out.events.append(event.model_copy(update={"cluster_id": row.statistic_id}))
+    if view.get(member_key(event.event_id)) is not None:
+        return out  # complete before: its alerts were delivered
+    out.finals.append((member_key(event.event_id), MemberRef(k=key)))
+    snap = Snapshot(province=area, kind="aggregate", event_id=row.statistic_id, event_day=end,
+                    event_values=report.metrics,
+                    windows={"period": WindowValue(start=start, end=end, values=report.metrics,
+                                                   contributors={m: [event.event_id] for m in report.metrics})})
+    _fire(view, out, snap, cfg)
+    return out
+
+
+def _retract(view: StateView, r: EventRetraction, cfg: Config) -> Step:
+    out = Step(area=r.area)
+    out.events.append(r)
+    ref = view.get(member_key(r.event_id))
+    if ref is None:
+        return out  # never counted, or withdrawn already
+    row = view.get(ref.k)
+    if isinstance(row, BustRow):
+        out.events[-1] = r.model_copy(update={"cluster_id": row.id})
+        old = dict(row.metrics)
+        row = row.model_copy(deep=True)
+        delta: dict[str, float] = {}
+        if row.remove(r.event_id, ref.v):  # else: removed before a crash, finish the step
+            out.writes.append((row.key, row if row.reports else None))
+            out.changed = True
+            delta = difference(row.metrics, old)
+        out.busts.append((row.id, row.record() if row.reports else None))
+        _evaluate_incident(view, out, row, delta, cfg)
+    elif isinstance(row, periods.PeriodRow):
+        out.events[-1] = r.model_copy(update={"cluster_id": row.statistic_id})
+        row = row.model_copy(deep=True)
+        if row.remove(r.event_id):
+            out.writes.append((row.key, row if row.reports else None))
+            out.changed = out.periods_changed = True
+    out.finals.append((member_key(r.event_id), None))
+    return out
+
+
+# ---------------------------------------------------------------- rules
+
+def _evaluate_incident(view: StateView, out: Step, row: BustRow, delta: dict[str, float], cfg: Config) -> None:
+    rules = [r for r in cfg.rules if r.kind == "incident"]
+    if not rules:
+        return
+    windows: dict[str, WindowValue] = {}
+    for name in {r.window for r in rules} - {"event"}:
+        w = window_for(name, row.day)  # type: ignore[arg-type]
+        if w is None:
+            continue
+        if name == "all":
+            values = dict(view.area_totals(row.area))
+        else:
+            values = {}
+            for day in w.days():
+                add_into(values, view.day_values(row.area, day))
+        if w.contains(row.day) if row.day else name == "all":
+            add_into(values, delta)
+        windows[name] = WindowValue(start=w.start, end=w.end, values=values)
+    snap = Snapshot(province=row.area, kind="incident", event_id=row.id, event_day=row.day,
+                    event_values=row.metrics, windows=windows)
+    _fire(view, out, snap, cfg, contributors=lambda a: _bust_contributors(view, row, a))
+
+
+def _bust_contributors(view: StateView, row: BustRow, alert: Alert) -> list[str]:
+    """The busts behind an alert's value: in its window, newest first (``MAX_CONTRIBUTORS``)."""
+    if alert.window == "event":
+        return [row.id]
+    w = window_for(alert.window, row.day)  # type: ignore[arg-type]
+    days = reversed(w.days()) if w is not None and w.start else [row.day]
+    ids = [row.id] if row.metrics.get(alert.metric) else []
+    for day in days:
+        for key in view.bust_keys(row.area, day):
+            b = view.get(key)
+            if b is not None and b.id != row.id and b.metrics.get(alert.metric):
+                ids.append(b.id)
+        if len(ids) >= MAX_CONTRIBUTORS:
+            break
+    return ids[:MAX_CONTRIBUTORS]
+
+
+def _fire(view: StateView, out: Step, snap: Snapshot, cfg: Config,
+          contributors: Callable[[Alert], list[str]] | None = None) -> None:
+    current = view.get(rule_key(snap.province)) or RuleRow()
+    rule_row = current.model_copy(deep=True)
+    fired = evaluate(cfg.rules, rule_row.rules, snap, now=cfg.now)
+    rule_row.rules.prune(snap.event_day, cfg.retention_days)
+    if contributors is not None:
+        fired = [a.model_copy(update={"event_ids": contributors(a)}) for a in fired]
+    new_ids = {a.alert_id for a in fired}
+    rule_row.recent = ([a for a in rule_row.recent if a.get("alert_id") not in new_ids]
+                       + [a.model_dump(mode="json") for a in fired])[-ALERTS_PER_AREA:]
+    out.alerts = fired
+    if rule_row != current:
+        out.rule_write = (rule_key(snap.province), rule_row)
