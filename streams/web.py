@@ -164,17 +164,18 @@ def register(rt: Runtime) -> None:
             doc = max(docs, key=lambda d: d.get("reports", 0)) if docs else None
         return doc
 
-    def detail_view(path: str, what: str) -> None:
-        @app.page(f"{path}/{{name}}")
+    def detail_view(path: str, param: str, what: str) -> None:
+        @app.page(f"{path}/{{{param}}}")
         class DetailView(fweb.View):
-            async def get(self, request: fweb.Request, name: str) -> fweb.Response:
+            async def get(self, request: fweb.Request, **match: str) -> fweb.Response:
+                name = match[param]
                 doc = await detail(request, path, name)
                 if doc is None:
                     return self.json({"error": f"unknown {what} {name!r}"}, status=404)
                 return self.json(doc)
 
-    detail_view("/api/provinces", "province")
-    detail_view("/api/areas", "area")
+    detail_view("/api/provinces", "name", "province")
+    detail_view("/api/areas", "key", "area")
 
     @app.page("/api/busts/{cluster_id}")
     class BustView(fweb.View):
