@@ -112,8 +112,10 @@ def test_dashboard_map_time_figures_and_evidence(running_worker: Any) -> None:
     asyncio.run(_publish(settings.bootstrap_servers, settings.items_topic, items))
 
     api = _wait_for_stable(base_url)
-    expected = {(r.province, r.kind): r.metrics for r in normalise_provinces(api)}
-    estimated = {(p["province"], k): sum(v.values()) for p in api["provinces"] for k, v in p.get("estimated_kg", {}).items()}
+    areas = get_json(f"{base_url}/api/areas")  # abroad, regions, countries: shown apart from the provinces
+    expected = {(r.province, r.kind): r.metrics for r in normalise_provinces(api) + normalise_provinces(areas["areas"])}
+    estimated = {(p.get("province") or p["name"], k): sum(v.values()) for p in api["provinces"] + areas["areas"]
+                 for k, v in p.get("estimated_kg", {}).items()}
     places = {p["name"] for p in get_json(f"{base_url}/api/places")["places"]}
     series = get_json(f"{base_url}/api/series")["areas"]
     alerts = normalise_alerts(get_json(f"{base_url}/api/alerts"))
