@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from corpus_support import CORPUS, SHARED
@@ -133,3 +134,29 @@ def test_any_order_same_tables_as_one_report_per_bust(two_orders: list[tuple[Set
     singles += [e for e in by_event.values() if e.kind == "aggregate"]
     assert pure_totals(first, singles) == pure_totals(first, list(by_event.values()))
     assert get(f"{url1}/api/busts/{dedup_busts[0]['cluster_id']}")["cluster_id"] == dedup_busts[0]["cluster_id"]
+
+
+def test_a_corrected_item_replaces_its_old_events(two_orders: list[tuple[Settings, str]]) -> None:
+    """Issue 10, point 3: the same id republished with 5 kg changed to 7 kg gives 7 kg, and the stream says so."""
+    settings, url = two_orders[0]
+    item = {"id": "ver-1", "type": "report", "province": "Hà Giang", "date": "2024-09-09", "suspects": 1,
+            "seizures": [{"drug": "heroin", "quantity": 5, "unit": "kg"}]}
+    before = reports_counted(url)
+    produce(settings, [("ver-1", json.dumps(item).encode())])
+    wait_for(lambda: reports_counted(url) == before + 1, 30, "the first version counted")
+    area = "Tuyên Quang"  # Hà Giang's post-2025 province
+    path = f"{url}/api/provinces/{quote(area)}"
+    assert get(path)["totals"]["incident"]["heroin_kg"] == 5
+    corrected = {**item, "seizures": [{"drug": "heroin", "quantity": 7, "unit": "kg"}]}
+    produce(settings, [("ver-1", json.dumps(corrected).encode())] * 2)  # the new version, twice
+    wait_for(lambda: get(path)["totals"]["incident"].get("heroin_kg") == 7, 30,
+             "the tables corrected by the difference")
+    assert reports_counted(url) == before + 1
+    records = [json.loads(m.value) for m in read_topic(settings, settings.events_topic)
+               if json.loads(m.value).get("item_id") == "ver-1"]
+    retractions = [r for r in records if r.get("type") == "retraction"]
+    events = [r for r in records if r.get("type") != "retraction"]
+    assert len({e["event_id"] for e in events}) == 2
+    old = next(e for e in events if e["seizures"][0]["quantity"] == 5)
+    assert retractions and {r["event_id"] for r in retractions} == {old["event_id"]}
+    assert retractions[0]["area"] == area and retractions[0]["cluster_id"] == old["cluster_id"]
