@@ -24,6 +24,14 @@ SEIZURES = [
                      "đá, mỗi gói khoảng 1 kg, tổng trọng lượng 15 kg.",
                      ["incident Thanh Hóa s=1 meth_crystal:15package meth_crystal:15kg"]),
                  id="package-count-and-total-weight"),
+    pytest.param(Row("Chiều 2/5, Công an huyện Bảo Lâm bắt quả tang Hoàng Văn Nam, phát hiện 14 gói nilon nhỏ chứa "
+                     "tinh thể màu trắng, tổng trọng lượng 6,35 gam ma túy đá.", ["incident - s=1 meth_crystal:6.35g"]),
+                 id="bags-whose-contents-are-weighed"),
+    pytest.param(Row("Tối 3-10, trinh sát ập vào căn hộ, bắt giữ Đỗ Văn Hùng, thu 35 túi nhỏ chứa heroin và 0,32 kg "
+                     "ma túy đá.", ["incident - s=1 heroin:35package meth_crystal:0.32kg"]),
+                 id="bags-are-the-only-count-of-their-drug"),
+    pytest.param(Row("Ngày 11/3, tổ công tác bắt quả tang Vàng A Lử vận chuyển 6.000 viên hồng phiến được chia thành "
+                     "30 gói nhỏ.", ["incident - s=1 meth_pills:6000pill"]), id="pills-divided-into-bags"),
     pytest.param(Row("Năm 2019 tấn công trấn áp tội phạm, Công an tỉnh Điện Biên phát hiện 300 vụ, 410 đối tượng "
                      "phạm tội về ma túy.", ["aggregate Điện Biên c=300 s=410"]), id="year-before-tan-cong"),
 ]

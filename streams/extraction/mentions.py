@@ -102,6 +102,7 @@ class Quantity:
     weight_of_previous: bool = False
     is_total: bool = False
     shares_next_drug: bool = False
+    container: bool = False  # a count of bags that hold the drug ('3 túi nilon chứa ...')
 
 
 @dataclass(slots=True)
@@ -131,6 +132,8 @@ def _number(raw: str, *, mass: bool) -> float | None:
         return None
 
 
+CONTENT_REACH = 150
+"""How far after a count of bags the weight of their contents may still come."""
 MAX_CLAUSE = 300
 """Look-back bound in characters: a clause longer than this is not one clause but run-on text
 (or an attack), and unbounded look-backs would make extraction quadratic in the text length."""
@@ -238,6 +241,9 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
             continue
         if lx.NON_DRUG_AFTER_UNIT.match(lower, m.end()) or lx.RATE_AFTER_UNIT.match(lower, m.end()):
             continue
+        holds = lx.CONTAINER_AFTER_UNIT.match(lower, m.end()) if unit == "package" else None
+        container = holds is not None or (unit == "package" and bool(
+            lx.CONTAINER_BEFORE_NUMBER.search(lower, max(start, q_start - 30), q_start)))
         if m.group("unit") == "tấn" and lower.startswith(" công", m.end()):
             continue  # "năm 2019 tấn công": a year before 'attack', not 2019 tonnes
         if _cued(lx.NOT_SEIZED_BEFORE, lx.NOT_SEIZED_WORDS, lower[max(start, q_start - 60):q_start]):
@@ -251,10 +257,13 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
         brk = _CLAUSE_BREAK.search(lower, m.end(), window_end)
         if brk:
             window_end = brk.start()
-        q = Quantity(q_start, m.end(), value, unit, qualifier, None)
+        q = Quantity(q_start, m.end(), value, unit, qualifier, None, container=container)
         forward = drugs_in(lower, m.end(), window_end)
         clause_floor = _clause_start(lower, q_start, start)
-        if forward and forward[0][0] - m.end() <= 14:
+        if holds is not None:  # a bag's drug is what it holds, named right after 'chứa'; else unknown
+            if forward and forward[0][0] - holds.end() <= 12:
+                q.drug, q.drug_span = forward[0][2], forward[0][:2]
+        elif forward and forward[0][0] - m.end() <= 14:
             q.drug, q.drug_span = forward[0][2], forward[0][:2]
         elif _cued(_WEIGHT_BEFORE, _WEIGHT_WORDS, lower[max(start, q_start - 30):q_start]):
             q.weight_of_previous = bool(out) and out[-1].start >= clause_floor - 200
@@ -280,7 +289,35 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
     for i in range(len(out) - 2, -1, -1):  # "gần 2.000 viên và hơn 3 kg ma túy tổng hợp"
         if out[i].shares_next_drug and out[i].drug is None:
             out[i].drug, out[i].drug_span = out[i + 1].drug, out[i + 1].drug_span
-    return out
+    return [q for i, q in enumerate(out)
+            if not (q.container and (_contents_measured(q, out[i + 1:], lower)
+                                     or _contents_measured_before(q, out[:i], lower)))]
+
+
+def _contents_measured_before(bag: Quantity, before: list[Quantity], lower: str) -> bool:
+    """'6.000 viên hồng phiến được chia thành 30 gói nhỏ': the contents were counted just before."""
+    for q in reversed(before):
+        if bag.start - q.end > CONTENT_REACH or _CLAUSE_BREAK.search(lower, q.end, bag.start):
+            return False
+        if q.unit in ("kg", "g", "pill") and lx.CONTAINER_BEFORE_NUMBER.search(lower, max(q.end, bag.start - 30),
+                                                                                bag.start):
+            return True
+    return False
+
+
+def _contents_measured(bag: Quantity, after: list[Quantity], lower: str) -> bool:
+    """A count of bags ('14 gói nilon chứa ...', 'chia vào 60 túi') says nothing more when the same
+    clause gives their contents in another unit ('..., tổng trọng lượng 6,35 gam'); when it does not
+    ('35 túi nhỏ chứa heroin và 0,32 kg ma túy đá'), the bags are the only count of their drug."""
+    for q in after:
+        if q.start - bag.end > CONTENT_REACH or _CLAUSE_BREAK.search(lower, bag.end, q.start):
+            return False
+        if q.unit in ("kg", "g", "pill") and (q.drug is None or bag.drug is None or q.drug == bag.drug
+                                              or q.weight_of_previous):
+            if q.weight_of_previous and bag.drug is not None:  # "... chứa ma túy đá, tổng trọng lượng 25,3 kg"
+                q.drug, q.drug_span, q.weight_of_previous = bag.drug, bag.drug_span, False
+            return True
+    return False
 
 
 def find_counts(lower: str, start: int, end: int) -> list[Count]:
