@@ -8,35 +8,58 @@ from __future__ import annotations
 
 import re
 
-# --- drugs: (pattern, drug); the first pattern that matches at a position wins, so specific before generic
-DRUG_PATTERNS: list[tuple[str, str]] = [
-    (r"ma túy tổng hợp (?:dạng|loại) (?:đá|tinh thể)", "meth_crystal"),
-    (r"ma túy tổng hợp (?:dạng|loại) (?:viên )?hồng phiến", "meth_pills"),
-    (r"ma túy tổng hợp (?:dạng|loại) (?:viên )?(?:thuốc lắc|mdma|ecstasy)", "ecstasy"),
-    (r"ma túy (?:dạng )?đá", "meth_crystal"),
-    (r"(?:ma túy )?(?:dạng )?khay", "ketamine"),
-    (r"ma túy tổng hợp", "synthetic"),
-    (r"ma túy (?:các loại|các dạng|khác)", "unspecified"),
-    (r"nhựa thuốc phiện|thuốc phiện|nhựa anh túc|\bopium\b", "opium"),
-    (r"h[eê]-?r[oô]-?in|hêrôin|heroine?|hê rô in", "heroin"),
-    (r"hồng phiến", "meth_pills"),
-    (r"thuốc lắc|\bmdma\b|ecstasy", "ecstasy"),
-    (r"cần sa|bồ đà|\bcannabis\b|\bmarijuana\b|cỏ mỹ", "cannabis"),
-    (r"ketamine?|ke-ta-min|\bketamin\b", "ketamine"),
-    (r"cocaine?|cô-ca-in|côcain|\bcocain\b", "cocaine"),
-    (r"methamphetamine?|\bmethamphetamin\b|\bmeth\b|\bđá\b(?= (?:ma túy|tinh thể))", "meth_crystal"),
-    (r"tổng hợp", "synthetic"),
-    (r"ma túy|chất ma túy|chất cấm|hàng cấm", "unspecified"),
-]
+# --- drugs: every written form once, as it reads after ``normalize`` (lower case, NFC, new tone placement).
+# Adding a name is one edit here: the scanner's regex and its anchor are built from this table.
+DRUG_FORMS: dict[str, tuple[str, ...]] = {
+    "meth_crystal": ("ma túy tổng hợp dạng đá", "ma túy tổng hợp loại đá", "ma túy tổng hợp dạng tinh thể",
+                     "ma túy tổng hợp loại tinh thể", "ma túy đá", "ma túy dạng đá", "ma túy loại đá", "ma tuý đá",
+                     "methamphetamine", "methamphetamin", "metamphetamine", "meth", "hàng đá",
+                     "ma túy dạng tinh thể", "chất ma túy đá"),
+    "meth_pills": ("ma túy tổng hợp dạng hồng phiến", "ma túy tổng hợp dạng viên hồng phiến",
+                   "ma túy tổng hợp loại hồng phiến", "hồng phiến", "yaba", "ma túy hồng phiến"),
+    "ecstasy": ("ma túy tổng hợp dạng thuốc lắc", "ma túy tổng hợp dạng viên thuốc lắc", "ma túy tổng hợp dạng mdma",
+                "ma túy tổng hợp loại thuốc lắc", "thuốc lắc", "mdma", "ecstasy", "ma túy thuốc lắc"),
+    "ketamine": ("ketamine", "ketamin", "ke-ta-min", "ma túy dạng khay", "ma túy khay", "ma túy ketamine",
+                 "ma túy ketamin"),
+    "synthetic": ("ma túy tổng hợp", "chất ma túy tổng hợp", "tổng hợp"),
+    "unspecified": ("ma túy các loại", "ma túy các dạng", "ma túy khác", "ma túy", "ma tuý", "chất ma túy",
+                    "chất cấm", "hàng cấm", "ma túy hỗn hợp", "hỗn hợp ma túy"),
+    "opium": ("nhựa thuốc phiện", "thuốc phiện", "nhựa anh túc", "opium", "ma túy thuốc phiện"),
+    "heroin": ("heroin", "heroine", "hêroin", "hêrôin", "hê-rô-in", "he-ro-in", "hê rô in", "ma túy heroin",
+               "herôin"),
+    "cannabis": ("cần sa", "bồ đà", "cannabis", "marijuana", "cỏ mỹ", "ma túy cần sa", "lá cần sa", "cần sa khô"),
+    "cocaine": ("cocaine", "cocain", "cô-ca-in", "côcain", "côcaine", "ma túy cocaine"),
+}
+DRUG_CONTEXT_FORMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (r"đá(?= (?:ma túy|tinh thể))", "meth_crystal", ("đá",)),
+    (r"[\"“]đá[\"”]", "meth_crystal", ('"', "“")),
+    (r"[\"“]kẹo[\"”]|[\"“]kẹo (?:ke|lắc)[\"”]", "synthetic", ('"', "“")),
+    (r"[\"“]ke[\"”]|\(ke\)|(?<=gói )ke\b|(?<=túi )ke\b|(?<=bọc )ke\b|(?<=tép )ke\b|(?<=gam )ke\b", "ketamine",
+     ('"', "“", "(", "ke")),
+    (r"[\"“]cỏ[\"”]", "cannabis", ('"', "“")),
+)
+"""Forms that are drugs only in context: quoted slang the text uses ('"kẹo"', '"đá"', '"ke"') and 'ke'
+after a unit ('1 gói ke'). (pattern, drug, the strings a match can start with, for the anchor)."""
+
+
+def _drug_patterns() -> list[tuple[str, str]]:
+    literal = sorted(((form, drug) for drug, forms in DRUG_FORMS.items() for form in forms),
+                     key=lambda fd: -len(fd[0]))  # longest first: the most specific form wins at a position
+    return ([(pattern, drug) for pattern, drug, _ in DRUG_CONTEXT_FORMS]
+            + [(re.escape(form) + r"(?![a-zà-ỹđ])", drug) for form, drug in literal])
+
+
+DRUG_PATTERNS: list[tuple[str, str]] = _drug_patterns()
 DRUG_RE = re.compile("(?:" + "|".join(f"(?P<d{i}>{p})" for i, (p, _) in enumerate(DRUG_PATTERNS)) + ")")
 """All drug phrases; use with ``.match`` at the positions DRUG_ANCHOR finds."""
-DRUG_ANCHOR = re.compile(
-    r"(?<![\w])(?=[mdkntohecbđ])(?:ma |h[eê]|nhựa|thuốc|hồng|cần|bồ |cỏ |ke|coc|cô|meth|mdma|ecs|tổng|chất|hàng|"
-    r"opium|canna|mari|dạng|khay|đá|heroin)"
-)
-"""Where a drug phrase can start (a word start and one of the first words of DRUG_PATTERNS).
+_ANCHOR_STARTS = sorted({form.split()[0] for forms in DRUG_FORMS.values() for form in forms}
+                        | {start for _, _, starts in DRUG_CONTEXT_FORMS for start in starts}, key=len, reverse=True)
+DRUG_ANCHOR = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in _ANCHOR_STARTS) + ")")
+"""Where a drug phrase can start: a word start and the first word of a form in the table (built from it).
 Scanning for these and matching DRUG_RE only there is twice as fast as scanning DRUG_RE."""
 DRUG_OF_GROUP = {f"d{i}": drug for i, (_, drug) in enumerate(DRUG_PATTERNS)}
+DRUG_QUALIFIED = re.compile(r"\s*(?:\(\s*(?:dạng\s+|loại\s+|là\s+)?|dạng\s+|loại\s+|là\s+)")
+"""After a generic drug word, what introduces the specific one ('ma túy dạng heroin', 'ma túy tổng hợp (hồng phiến)')."""
 
 GENERIC_DRUGS = frozenset({"unspecified", "synthetic"})
 """Drug words that say little: a specific drug nearby explains a quantity better."""

@@ -55,6 +55,10 @@ _MONEY_BEFORE = re.compile(r"(?:đồng\s*/\s*|\bgiá\s*|\bmỗi\s*)$")
 _WEIGHT_BEFORE = re.compile(r"(?:nặng|khối lượng|trọng lượng|cân được|cân nặng)\s*(?:tổng cộng\s*|tổng\s*|là\s*|khoảng\s*)?$")
 _CASE_LINK_BEFORE = re.compile(r"(?:vụ(?: án| việc)?|chuyên án)\s*(?:/|,|với|và|gồm)\s*(?:bắt\s*)?$")
 _CLAUSE_BREAK = re.compile(r"[;.!?]")
+_DRUG_LEADS = re.compile(r"\s*(?::|là|gồm|khoảng|có)?\s*")
+"""Between a drug named first and its figure: 'heroin 2,1 gam', 'ma túy đá: 18,3 gam', 'cần sa khoảng 0,5 kg'."""
+_DRUG_FOLLOWS = re.compile(r"\s*(?:[a-zà-ỹđ]+\s+){0,1}")
+"""Between a figure and the drug named right after it ('12 gam heroin', '20 bánh heroin'), no comma."""
 _LED_BY_BEFORE = re.compile(r"\b(?:do|bởi|cho)\s+$")
 _LIST_GAP = re.compile(r"\s*(?:,|và|cùng|,\s*và)\s*")
 
@@ -162,8 +166,15 @@ def find_drugs(lower: str) -> list[tuple[int, int, str]]:
         if m is None:
             pos = anchor.start() + 1
             continue
-        out.append((m.start(), m.end(), lx.DRUG_OF_GROUP[m.lastgroup or ""]))
-        pos = m.end()
+        drug, end = lx.DRUG_OF_GROUP[m.lastgroup or ""], m.end()
+        if drug in lx.GENERIC_DRUGS:  # 'ma túy dạng heroin', 'ma túy tổng hợp (hồng phiến)': the specific one
+            q = lx.DRUG_QUALIFIED.match(lower, end)
+            if q is not None:
+                inner = lx.DRUG_RE.match(lower, q.end())
+                if inner is not None and lx.DRUG_OF_GROUP[inner.lastgroup or ""] not in lx.GENERIC_DRUGS:
+                    drug, end = lx.DRUG_OF_GROUP[inner.lastgroup or ""], inner.end()
+        out.append((m.start(), end, drug))
+        pos = end
     return out
 
 
@@ -260,9 +271,13 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
         q = Quantity(q_start, m.end(), value, unit, qualifier, None, container=container)
         forward = drugs_in(lower, m.end(), window_end)
         clause_floor = _clause_start(lower, q_start, start)
+        before = drugs_in(lower, max(clause_floor, q_start - 40), q_start)
+        led = before[-1] if before and _DRUG_LEADS.fullmatch(lower, before[-1][1], q_start) else None
         if holds is not None:  # a bag's drug is what it holds, named right after 'chứa'; else unknown
             if forward and forward[0][0] - holds.end() <= 12:
                 q.drug, q.drug_span = forward[0][2], forward[0][:2]
+        elif led is not None and not (forward and _DRUG_FOLLOWS.fullmatch(lower, m.end(), forward[0][0])):
+            q.drug, q.drug_span = led[2], led[:2]  # "ma túy đá 18,3 gam, heroin 2,1 gam": the drug before
         elif forward and forward[0][0] - m.end() <= 14:
             q.drug, q.drug_span = forward[0][2], forward[0][:2]
         elif _cued(_WEIGHT_BEFORE, _WEIGHT_WORDS, lower[max(start, q_start - 30):q_start]):

@@ -1,0 +1,43 @@
+"""Drug classes (issue 9, family 4) and the drug vocabulary holding together."""
+from __future__ import annotations
+
+import pytest
+from extraction_table import Row, run
+
+from schemas.common import Drug
+from streams.extraction import lexicon as lx
+from streams.extraction.mentions import find_drugs
+from streams.extraction.normalize import normalize
+
+ROWS = [
+    pytest.param(Row("Chiều 2/5, Công an huyện Bảo Lâm bắt quả tang Nguyễn Văn An, thu giữ ma túy đá 18,3 gam, heroin "
+                     "2,1 gam, thuốc lắc 12 viên.", ["incident - s=1 meth_crystal:18.3g heroin:2.1g ecstasy:12pill"]),
+                 id="drug-before-its-figure"),
+    pytest.param(Row("Ngày 17/7, tổ công tác bắt quả tang Lương Văn Hùng vận chuyển 2 bánh ma túy dạng heroin và 6.000 "
+                     "viên ma túy tổng hợp (hồng phiến).", ["incident - s=1 heroin:2brick meth_pills:6000pill"]),
+                 id="generic-word-then-the-specific-drug"),
+    pytest.param(Row("Kiểm tra phòng trọ, tổ công tác bắt quả tang Lê Thị Hằng cất giấu 145 viên \"kẹo\" và 12 gam "
+                     "ketamine.", ["incident - s=1 synthetic_pills:145pill ketamine:12g"]), id="quoted-slang"),
+    pytest.param(Row("Trên bàn có 8 viên thuốc lắc, 1 gói ke khoảng 2,1 gam; công an bắt quả tang Hoàng Văn Tư.",
+                     ["incident - s=1 ecstasy:8pill ketamine:1package ketamine:2.1g~about"]), id="ke-after-a-unit"),
+]
+
+
+@pytest.mark.parametrize("row", ROWS)
+def test_drug(row: Row) -> None:
+    assert run(row) == row.expected
+
+
+@pytest.mark.parametrize(("drug", "form"), [(d, f) for d, forms in lx.DRUG_FORMS.items() for f in forms])
+def test_every_written_form_is_found_as_its_drug(drug: str, form: str) -> None:
+    """The table is the one owner: the scanner, its anchor and the drug classes all come from it."""
+    lower = normalize(f"thu giữ 2 kg {form} .").lower
+    found = find_drugs(lower)
+    assert found, form
+    assert found[0][2] == drug, (form, found)
+    assert lower[found[0][0]:found[0][1]] == normalize(form).lower
+
+
+def test_drug_classes_are_the_schema_vocabulary() -> None:
+    assert set(lx.DRUG_FORMS) | {d for _, d, _ in lx.DRUG_CONTEXT_FORMS} <= set(Drug.__args__)  # type: ignore[attr-defined]
+    assert set(Drug.__args__) - set(lx.DRUG_FORMS) <= {"synthetic_pills"}  # type: ignore[attr-defined]
