@@ -28,3 +28,20 @@ ROWS = [
 @pytest.mark.parametrize("row", ROWS)
 def test_statements(row: Row) -> None:
     assert run(row) == row.expected
+
+
+PEOPLE = [
+    pytest.param(Row("Ngày 3/4, Đồn Biên phòng Chiềng Khương bắt quả tang Lò Văn Hặc (SN 1995) vận chuyển 2 bánh heroin. "
+                     "Đối tượng bỏ trốn được xác định là Cầm Văn Puốn (SN 1992), hiện đang bị truy bắt.",
+                     ["incident - s=1 heroin:2brick"]), id="someone-who-fled-is-not-a-suspect"),
+    pytest.param(Row("Ngày 5/6, lực lượng chức năng phát hiện 52 kg ma túy đá trên xe. Trên xe có 3 đối tượng gồm 2 "
+                     "người Campuchia và Trương Văn Bé. Cả ba đã bị bắt giữ.", ["incident - s=3 meth_crystal:52kg"]),
+                 id="all-of-them-were-caught"),
+    pytest.param(Row("Chiều 8/5, Công an TP Cần Thơ bắt quả tang Tuấn và Nga đang mua bán 12 gói heroin.",
+                     ["incident Cần Thơ s=2 heroin:12package"]), id="two-given-names"),
+]
+
+
+@pytest.mark.parametrize("row", PEOPLE)
+def test_people(row: Row) -> None:
+    assert run(row) == row.expected

@@ -133,8 +133,18 @@ PERSON_NOT_SUSPECT = re.compile(
 )
 ARREST_VERBS = re.compile(
     r"\b(?:bắt|bắt giữ|bắt quả tang|chặn bắt|vây bắt|truy bắt|bắt khẩn cấp|tạm giữ|tạm giam|khởi tố|"
-    r"khống chế|xử lý|xử phạt|triệt phá|phát hiện|khám phá|bị bắt|bóc gỡ|xác lập|phá)\b"
+    r"khống chế|xử lý|xử phạt|triệt phá|bị bắt|bóc gỡ)\b"
 )
+FLED = re.compile(
+    r"\b(?:bỏ trốn|bỏ chạy|tẩu thoát|trốn thoát|lẩn trốn|chạy thoát|chạy trốn|đang truy bắt|truy bắt|truy tìm|"
+    r"truy nã|đang bị truy|chưa bắt được|vứt lại|nhảy xuống|bơi (?:qua|sang|vào)|đang lẩn trốn)\b"
+)
+"""Someone who got away or is wanted is not a suspect arrested (rule 6)."""
+ALL_CAUGHT_RE = re.compile(
+    r"\bcả (?P<num>hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|\d{1,2})(?: đối tượng| người| bị can| thanh niên)?"
+    r"(?: đều)?(?: đã)?(?: bị| được)? (?:bắt|tạm giữ|khởi tố|bắt giữ|khống chế|đưa về)"
+)
+"""'Cả ba đã bị bắt giữ': everyone just described was caught."""
 ARREST_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:bị bắt|bị khởi tố|bị tạm giữ|bị bắt giữ|bị xử lý|bị khống chế)")
 PROSECUTION_VERBS = re.compile(r"\b(?:khởi tố|xử lý hành chính|xử phạt|tạm giữ hình sự|truy tố|xét xử|xử lý hình sự)\b")
 BREAKDOWN_LEAD = re.compile(r"^\W*(?:trong (?:đó|số (?:này|đó|trên))|cụ thể(?: là)?,? trong)\b")

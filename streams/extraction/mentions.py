@@ -366,7 +366,7 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
                 continue
             out.append(Count(m.start(), m.end(), "suspects", int(value),
                              prosecution=prosecution))
-    for rx, total in ((SUSPECT_PHRASE_RE, False), (TOTAL_SUSPECTS_RE, True)):
+    for rx, total in ((SUSPECT_PHRASE_RE, False), (TOTAL_SUSPECTS_RE, True), (lx.ALL_CAUGHT_RE, False)):
         for m in rx.finditer(lower, start, end):
             value = _number(m.group("num"), mass=False)
             if value and value == int(value) and not any(c.start <= m.start("num") < c.end for c in out):
@@ -374,9 +374,35 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
     return sorted(out, key=lambda c: c.start)
 
 
+_SHORT_NAMES_AFTER_ARREST = re.compile(
+    rf"(?:bắt quả tang|bắt giữ|bắt khẩn cấp|tạm giữ|khống chế|bắt)\s+(?:(?:đối tượng|bị can|hai đối tượng)\s+)?"
+    rf"(?P<names>[{UPPER}][{LOWER}]+(?:\s*(?:,|và)\s*[{UPPER}][{LOWER}]+)+|(?:[{UPPER}]\.){{2,4}}[{UPPER}]?\.?)"
+    rf"(?![{LOWER}]|\s+[{UPPER}])"
+)
+"""'bắt quả tang Tuấn và Nga', 'bắt giữ T.V.K.': given names alone or initials right after the arrest."""
+_INITIALS_BEFORE_AGE = re.compile(rf"(?<![\w.])(?:[{UPPER}]\.){{2,4}}[{UPPER}]?\.?(?=\s*\(\s*(?:sn|sinh|\d{{1,2}} tuổi))",
+                                  re.IGNORECASE)
+"""'T.V.K. (SN 1990)': a person written by initials, with a birth year or an age."""
+
+
+def _short_names(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _SHORT_NAMES_AFTER_ARREST.finditer(text, start, end):
+        names = m.group("names")
+        base = m.start("names")
+        for part in re.finditer(r"[^\s,]+(?:\.[^\s,]*)*", names):
+            word = part.group()
+            if word in ("và",) or word.lower() in _NOT_A_PERSON:
+                continue
+            out.append((base + part.start(), base + part.end(), word))
+    for m in _INITIALS_BEFORE_AGE.finditer(text, start, end):
+        out.append((m.start(), m.end(), m.group()))
+    return out
+
+
 def find_arrested_names(text: str, lower: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """People named as caught: a name followed by "(SN 1985", "(41 tuổi", "(trú ..." or right after "bắt giữ"."""
-    out = []
+    out = _short_names(text, start, end)
     for m in NAME_RE.finditer(text, start, end):
         first = m.group().split()[0].lower()
         if first in _NOT_A_PERSON:
@@ -387,9 +413,23 @@ def find_arrested_names(text: str, lower: str, start: int, end: int) -> list[tup
                   or _ARREST_BEFORE_NAME.search(before) is not None
                   or (_FOUND_BEFORE_NAME.search(before) is not None
                       and _POSSESSION_AFTER_NAME.match(lower, m.end()) is not None))
-        if caught and not _NOT_ARRESTED_BEFORE.search(before):
+        if caught and not _NOT_ARRESTED_BEFORE.search(before) and not _got_away(text, lower, m, start, end):
             out.append((m.start(), m.end(), m.group()))
-    return out
+    return sorted({n[:2]: n for n in out}.values())
+
+
+def _got_away(text: str, lower: str, m: re.Match[str], start: int, end: int) -> bool:
+    """'Đối tượng bỏ trốn được xác định là Cầm Văn Puốn', '... Ma Văn Thiệp ... chạy vào đồi keo và bỏ
+    trốn': the person's own clause says they fled or are wanted (no other name between)."""
+    before = lower[max(start, m.start() - 50):m.start()]
+    cut = max(before.rfind(";"), before.rfind(". "), before.rfind(", còn"))
+    if lx.FLED.search(before[cut + 1:]):
+        return True
+    after_end = min(end, m.end() + 130)
+    stop = _CLAUSE_BREAK.search(lower, m.end(), after_end)
+    window_end = stop.start() if stop else after_end
+    fled = lx.FLED.search(lower, m.end(), window_end)
+    return fled is not None and NAME_RE.search(text, m.end() + 1, fled.start()) is None
 
 
 def sentence_figures(text: str, lower: str, start: int, end: int) -> SentenceFigures:

@@ -39,9 +39,12 @@ class Block:
 
 
 _RELATED_HEAD = re.compile(
-    r"^\W*(?:(?:tin|bài)(?: viết)?(?: liên quan| cùng chuyên mục| khác| mới| nổi bật| đọc nhiều)|xem thêm|đọc thêm|"
-    r"có thể bạn quan tâm|video liên quan|bạn đọc quan tâm|mời (?:quý )?(?:bạn|độc giả) xem)\b"
+    r"^\W*(?:các\s+|những\s+)?(?:(?:tin|bài|tin bài|tin tức)(?: viết)?(?: liên quan| cùng chuyên mục| cùng chủ đề| khác| mới|"
+    r" nổi bật| đọc nhiều| đã đưa| đã đăng| cũ hơn| mới hơn| xem nhiều)|xem thêm|đọc thêm|xem tiếp|"
+    r"có thể bạn quan tâm|có thể bạn muốn xem|video liên quan|bạn đọc quan tâm|mời (?:quý )?(?:bạn|độc giả) xem)\b"
 )
+_RELATED_HEAD_INLINE = re.compile(_RELATED_HEAD.pattern + r"\s*:")
+"""'Các tin khác: Bắt đối tượng ... (16/04/2012) Triệt phá ...': the heading and its links on one line."""
 _RELATED_INLINE = re.compile(r"^\s*(?:>>+|»|xem thêm\s*:|đọc thêm\s*:|tin liên quan\s*:|>\s)")
 _LINK_BULLET = re.compile(r"^\s*(?:[-•+*–]|>>|»)\s*\S")
 _CAPTION = re.compile(
@@ -54,7 +57,7 @@ _DATELINE = re.compile(
     r"(?:\s*\(?(?:gmt|utc)\s*\+\s*7\)?)?\W*$"
 )
 _FURNITURE = re.compile(
-    r"^\W*(?:chia sẻ|bình luận|gửi bình luận|lượt xem|\d[\d.,]*\s*(?:lượt (?:xem|thích|chia sẻ)|bình luận)|"
+    r"^\W*(?:chia sẻ|bình luận|gửi bình luận|gửi bài viết|lượt xem|\d+\W*$|\d[\d.,]*\s*(?:lượt (?:xem|thích|chia sẻ)|bình luận)|"
     r"tags?\s*:|từ khóa\s*:|in bài|gửi bài|lưu bài|cỡ chữ|font chữ|quay lại|trở về đầu trang|theo dõi .{0,40} trên|"
     r"\*?\s*mời quý độc giả|bản quyền|copyright|thích\s*$|chia sẻ\s*$|facebook\s*$|zalo\s*$|twitter\s*$)"
 )
@@ -108,12 +111,18 @@ def page_blocks(text: str, lower: str, title_lower: str | None = None) -> list[B
         line = lower[a:b]
         role: Role
         if in_related:
+            if _FURNITURE.match(line) and len(line) < 120:
+                blocks.append(Block(a, b, "furniture", "page furniture (share, comments, tags, counters)"))
+                continue
             if _is_prose(line) and not _LINK_BULLET.match(line):
                 in_related = False
             else:
                 blocks.append(Block(a, b, "related", "a line of the related-links list"))
                 continue
-        if _RELATED_HEAD.match(line) and len(line) < 80:
+        if _RELATED_HEAD_INLINE.match(line):
+            in_related = True
+            role, reason = "related", "related-links heading with its links"
+        elif _RELATED_HEAD.match(line) and len(line) < 80:
             in_related = True
             role, reason = "related", "related-links heading"
         elif _RELATED_INLINE.match(line):

@@ -380,11 +380,31 @@ def _select_quantities(quantities: list[Quantity], incident: bool) -> list[Quant
         for q in qs:
             if not any(_close(q.value, u.value) for u in unique):
                 unique.append(q)
+        if incident and len(unique) > 1:
+            unique = [q for q in unique if not any(_restates(q, exact) for exact in unique if exact is not q)]
         keep.extend(unique)
     named = [q for q in keep if q.drug != "unspecified"]
     keep = [q for q in keep if q.drug != "unspecified" or not any(
         n.unit == q.unit and _close(n.value, q.value) for n in named)]
     return sorted(keep, key=lambda q: q.start)
+
+
+HEDGE_SLACK = {"more_than": (1.0, 1.5), "at_least": (1.0, 1.5), "nearly": (0.8, 1.0), "about": (0.85, 1.15)}
+"""For a hedged figure h: the exact values x with lo <= x / h <= hi that it may be a rounding of."""
+
+
+def _restates(hedged: Quantity, exact: Quantity) -> bool:
+    """'hơn 4 kg' in a lead and '4,2 kg' in the body are one seizure told twice: the rounded one goes."""
+    if hedged.qualifier == "exact" or exact.qualifier != "exact" or hedged.value <= 0:
+        return False
+    lo, hi = HEDGE_SLACK[hedged.qualifier]
+    return lo <= exact.value / hedged.value <= hi
+
+
+def _people(names: dict[str, tuple[int, int, str]]) -> dict[str, tuple[int, int, str]]:
+    """One entry per person: 'Inh' after 'Lò Văn Inh' is the same man called by his given name."""
+    given = {full.split()[-1] for full in names if " " in full}
+    return {n: v for n, v in names.items() if " " in n or n not in given}
 
 
 def _fallback_drug(st: Statement, lower: str, title_drugs: list[str]) -> str | None:
@@ -434,7 +454,7 @@ def _event(st: Statement, norm: Normalized, item: NewsItem, article: ArticlePlac
             values[f] = best.value
             evidence[f] = _span(norm, best.start, best.end)
     if incident:
-        names = {n[2]: n for s in st.sentences for n in s.figures.names}
+        names = _people({n[2]: n for s in st.sentences for n in s.figures.names})
         if len(names) > (values["suspects"] or 0):
             values["suspects"] = len(names)
             first = min(names.values())

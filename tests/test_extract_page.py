@@ -1,0 +1,44 @@
+"""The page pass (issue 9, family 2): what is read as the article and what is the page around it."""
+from __future__ import annotations
+
+from extraction_table import Row, run
+
+from streams.extraction.normalize import normalize
+from streams.extraction.page import page_blocks
+
+TITLE = "Sơn La: Bắt 2 đối tượng vận chuyển 12 bánh heroin"
+PAGE = "\n".join([
+    "Thứ Năm, 16/05/2024 08:45 (GMT+7)",
+    "Sơn La: Bắt 2 đối tượng vận chuyển 12 bánh heroin",
+    "(PLO) - Công an huyện Mộc Châu vừa bắt quả tang 2 đối tượng vận chuyển hơn 4 kg heroin.",
+    "Khoảng 9h30 ngày 14/5, tại xã Chiềng Sơn, huyện Mộc Châu, tổ công tác bắt quả tang Vừ A Chống (SN 1990) và "
+    "Mùa A Sử (SN 1992), thu giữ 12 bánh heroin, trọng lượng 4,2 kg.",
+    "Tang vật 12 bánh heroin thu giữ. Ảnh: CACC",
+    "Hiện vụ việc đang được điều tra, mở rộng theo quy định của pháp luật, và các đối tượng bị tạm giữ hình sự.",
+    "Minh Anh",
+    "Tin liên quan",
+    "Điện Biên: Thu giữ 40 bánh heroin trên quốc lộ 12",
+    "Lai Châu: Bắt đối tượng mang 3 kg ma túy đá",
+    "Các tin khác: Bắt 5 đối tượng, thu 2 kg ma túy (12/04/2024) Triệt phá tụ điểm, bắt 6 đối tượng (10/04/2024)",
+    "Bình luận (0) | Gửi bài viết cho bạn bè | In bài viết",
+])
+
+
+def test_every_line_gets_its_role() -> None:
+    norm, title = normalize(PAGE), normalize(TITLE)
+    roles = [b.role for b in page_blocks(norm.text, norm.lower, title.lower)]
+    assert roles == ["dateline", "headline", "lead", "body", "caption", "body", "byline", "related", "related",
+                     "related", "related", "furniture"]
+
+
+def test_only_the_article_makes_events() -> None:
+    """Headline repeat, lead, caption and related links restate or are other articles: one bust, once."""
+    assert run(Row(PAGE, ["incident Sơn La s=2 heroin:12brick heroin:4.2kg"], title=TITLE)) == \
+        ["incident Sơn La s=2 heroin:12brick heroin:4.2kg"]
+
+
+def test_a_field_report_without_punctuation_is_read() -> None:
+    text = "thu giu 2 kg ma tuy da va 3 banh heroin tai xa Muong Lat, huyen Muong Lat, tinh Thanh Hoa ngay 3/5, bat 2 doi tuong"
+    norm = normalize(text)
+    assert [b.role for b in page_blocks(norm.text, norm.lower, "")] == ["lead"]
+    assert run(Row(text)) == ["incident Thanh Hóa s=2 meth_crystal:2kg heroin:3brick"]
