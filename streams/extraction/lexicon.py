@@ -98,13 +98,14 @@ NOT_SEIZED_WORDS = ("mỗi", "trót lọt", "thu lợi", "bán", "tiêu thụ", 
 NON_DRUG_GOODS = re.compile(r"\b(?:pháo|thuốc nổ|kíp nổ|khí cười|n2o|bình khí|thuốc lá điếu|thuốc lá|xăng|dầu|vàng)\b")
 """Goods named before a figure no drug word explains: the figure is theirs (fireworks, explosives, gas)."""
 CONTAINER_AFTER_UNIT = re.compile(
-    r"\s*(?:(?:nilon|ni lông|ni-lông|nylon|nhựa|giấy|vải|bóng|zip|nhỏ|lớn|to|kín|màu [a-zà-ỹđ]+|trong suốt|"
-    r"hình hộp(?: chữ nhật)?|hộp|bạc|dán kín|hàn kín)\s*,?\s*){0,4}"
-    r"(?:chứa|đựng|bên trong|bọc|trong đó|có chứa|nghi chứa|đã được)\b"
+    r"\s*(?:(?:nilon|ni lông|ni long|ni-lông|nylon|nhựa|nhua|giấy|giay|vải|bóng|zip|nhỏ|nho|lớn|to|kín|màu [a-zà-ỹđ]+|"
+    r"mau [a-z]+|trong suốt|hình hộp(?: chữ nhật)?|hộp|bạc|dán kín|hàn kín|quấn băng keo|băng keo|buộc kín)\s*,?\s*){0,4}"
+    r"(?:chứa|đựng|bên trong|bọc|trong đó|có chứa|nghi chứa|đã được|chua|dung|ben trong|co chua)\b"
 )
 """'14 gói nilon nhỏ chứa ...', '1 túi bên trong có ...': the bag holds the drug; the figure is the contents'."""
 CONTAINER_BEFORE_NUMBER = re.compile(
-    r"\b(?:chia|đóng|phân|bọc|gói|đựng|cất|giấu|để|bỏ)\s+(?:nhỏ\s+)?(?:thành|vào|ra|trong|làm|sẵn thành)\s+$"
+    r"\b(?:chia|đóng|phân|bọc|gói|đựng|cất|giấu|để|bỏ|dung|dong|boc)\s+(?:nhỏ\s+|nho\s+)?"
+    r"(?:thành|vào|ra|trong|làm|sẵn thành|thanh|vao)\s+$"
 )
 """'được chia vào 60 túi', 'đựng trong 5 túi': the number counts bags the drug was packed into."""
 RATE_AFTER_UNIT = re.compile(r"\s*/\s*(?:[a-zà-ỹđ]+|\d)")

@@ -327,8 +327,8 @@ def _contents_measured(bag: Quantity, after: list[Quantity], lower: str) -> bool
     for q in after:
         if q.start - bag.end > CONTENT_REACH or _CLAUSE_BREAK.search(lower, bag.end, q.start):
             return False
-        if q.unit in ("kg", "g", "pill") and (q.drug is None or bag.drug is None or q.drug == bag.drug
-                                              or q.weight_of_previous):
+        if q.unit in ("kg", "g", "pill", "brick") and (q.drug is None or bag.drug is None or q.drug == bag.drug
+                                                       or q.weight_of_previous):
             if q.weight_of_previous and bag.drug is not None:  # "... chứa ma túy đá, tổng trọng lượng 25,3 kg"
                 q.drug, q.drug_span, q.weight_of_previous = bag.drug, bag.drug_span, False
             return True
