@@ -45,3 +45,22 @@ PEOPLE = [
 @pytest.mark.parametrize("row", PEOPLE)
 def test_people(row: Row) -> None:
     assert run(row) == row.expected
+
+
+AGGREGATES = [
+    pytest.param(Row("Kết quả, trong 6 tháng đầu năm 2019, lực lượng Công an toàn tỉnh Hòa Bình đã phát hiện, bắt giữ "
+                     "187 vụ, 246 đối tượng phạm tội về ma túy (mua bán trái phép chất ma túy 102 vụ/141 đối tượng; "
+                     "tàng trữ trái phép 79 vụ/97 đối tượng), thu giữ 2,15 kg heroin.",
+                     ["aggregate Hòa Bình c=187 s=246 heroin:2.15kg"], published="2019-06-20"),
+                 id="split-in-parentheses"),
+    pytest.param(Row("Năm 2016, Công an tỉnh Bắc Giang phát hiện, bắt giữ 412 vụ, 587 đối tượng phạm tội về ma túy "
+                     "(tăng 7 vụ, 11 đối tượng so với cùng kỳ). Toàn tỉnh hiện có 2.318 người nghiện ma túy có hồ sơ "
+                     "quản lý; 1.140 người đang điều trị methadone, đưa 203 người vào cơ sở cai nghiện bắt buộc.",
+                     ["aggregate Bắc Giang c=412 s=587"], published="2016-12-20"),
+                 id="deltas-and-people-in-treatment"),
+]
+
+
+@pytest.mark.parametrize("row", AGGREGATES)
+def test_aggregates(row: Row) -> None:
+    assert run(row) == row.expected

@@ -130,10 +130,11 @@ PERSON_UNIT = (
 )
 PERSON_NOT_SUSPECT = re.compile(
     r"\s*(?:(?:đang|có|bị|đã|được) )?(?:nghiện|dân|tham dự|cho kết quả|trong quán|có mặt|tham gia|sử dụng|dương tính|lao động|bệnh|thân|nhà|đi đường|bị thương|"
-    r"cán bộ|chiến sĩ|được|đang cai|cai nghiện|học viên|trong độ tuổi|có hành vi sử dụng|có liên quan đến việc sử dụng)"
+    r"cán bộ|chiến sĩ|được|đang cai|cai nghiện|học viên|trong độ tuổi|có hành vi sử dụng|có liên quan đến việc sử dụng|"
+    r"điều trị|đang điều trị|methadone|tái nghiện|sau cai|có hồ sơ|trong diện|được quản lý|quản lý)"
 )
 ARREST_VERBS = re.compile(
-    r"\b(?:bắt|bắt giữ|bắt quả tang|chặn bắt|vây bắt|truy bắt|bắt khẩn cấp|tạm giữ|tạm giam|khởi tố|"
+    r"\b(?:bắt(?! buộc)|bắt giữ|bắt quả tang|chặn bắt|vây bắt|truy bắt|bắt khẩn cấp|tạm giữ|tạm giam|khởi tố|"
     r"khống chế|xử lý|xử phạt|triệt phá|bị bắt|bóc gỡ)\b"
 )
 FLED = re.compile(
@@ -152,8 +153,10 @@ BREAKDOWN_LEAD = re.compile(r"^\W*(?:trong (?:đó|số (?:này|đó|trên))|c�
 SUBSET_CUE = re.compile(r"\bqua đó\s*(?:,\s*)?(?:đã\s+)?(?:bắt|khởi tố)")
 DELTA_BEFORE = re.compile(
     r"(?:\btăng|\bgiảm|\bvượt|\bcùng kỳ(?: năm (?:trước|ngoái|\d{4}))?|\bnhiều hơn|\bít hơn|\bcao hơn|\bthấp hơn|"
-    r"\bso với[^,;.]{0,30})\s*(?:là\s*)?$"
+    r"\bso với[^,;.]{0,30})\s*(?:là\s*)?(?:[\d.,]+\s*(?:vụ|đối tượng|người|bị can|chuyên án|kg|gam|viên|bánh|%)"
+    r"\s*(?:,|và|/)\s*)?$"
 )
+"""A difference, not a figure: 'tăng 7 vụ', and the figures listed with it ('tăng 7 vụ, 11 đối tượng')."""
 TOTAL_CUE = re.compile(
     r"(?:tổng cộng|tổng số|tổng khối lượng|tổng trọng lượng|toàn bộ|tính chung|nâng tổng|tổng lượng|cả thảy|"
     r"tất cả)[^.;]*$"
@@ -258,6 +261,8 @@ _ANY = (
     "chặn bắt", "phục kích", "mật phục", "triệt phá", "bóc gỡ", "xác lập", "kiểm tra", "xử lý", "xử phạt",
     "xét xử", "truy tố", "tuyên phạt", "tử hình", "chung thân", "năm tù", "cất giấu", "mang theo",
     "khai nhận", "thừa nhận", "tiêu thụ", "bán lẻ", "cầm đầu", "phá thành công", "phối hợp", "phối hợp với",
+    "hình sự", "tội phạm hình sự", "phạm pháp hình sự", "bắt buộc", "điều trị", "người nghiện", "toàn tỉnh",
+    "xảy ra", "đánh bạc", "trộm cắp", "lừa đảo", "chức năng", "quản lý",
     # places and agencies
     "tại", "ở", "trên địa bàn", "địa bàn", "địa phận", "khu vực", "đoạn qua", "thuộc", "trú", "trú tại",
     "ngụ", "ngụ tại", "thường trú", "tạm trú", "quê", "quê quán", "nơi ở", "nhập cảnh", "xuất cảnh",

@@ -179,7 +179,8 @@ def _statements(sentences: list[Sentence], lower: str, published: dt.date | None
                 continue
         cut = _BREAK_INSIDE.search(lower, s.start, s.end)
         limit = cut.start() if cut else s.end
-        counts = [c for c in s.figures.counts if c.start < limit and not _is_breakdown(c, primary)]
+        counts = [c for c in s.figures.counts if c.start < limit and not _is_breakdown(c, primary)
+                  and not _split_in_parentheses(c, s.figures.counts, lower)]
         subset = lx.SUBSET_CUE.search(lower, s.start, s.end)
         if subset:
             counts = [c for c in counts if not (c.field == "suspects" and c.start > subset.start())]
@@ -323,6 +324,15 @@ def _best_period(periods: list[PeriodMention], previous: PeriodMention | None) -
     if previous and previous.period_start and end_only.period_end and end_only.period_end >= previous.period_start:
         return PeriodMention(end_only.start, end_only.end, previous.period_start, end_only.period_end)
     return end_only  # an end alone ("đến 7/3") does not make a period total
+
+
+def _split_in_parentheses(count: Count, counts: list[Count], lower: str) -> bool:
+    """'187 vụ, 246 đối tượng (mua bán 102 vụ/141 đối tượng; tàng trữ 79 vụ/97 đối tượng)': the figures in
+    parentheses after a total of the same field split it (rule 3)."""
+    opened = lower.rfind("(", 0, count.start)
+    if opened == -1 or lower.rfind(")", opened, count.start) != -1:
+        return False  # not inside parentheses
+    return any(c.field == count.field and c.end <= opened and opened - c.end < 40 for c in counts)
 
 
 def _is_breakdown(count: Count, primary: dict[str, int]) -> bool:

@@ -67,6 +67,15 @@ class PlaceCandidate:
         return self.mentions[0].province
 
     @property
+    def consistent(self) -> bool:
+        """The links agree on one province (or an explicit province link settles it). 'xã Hợp Thịnh,
+        huyện Kỳ Sơn' resolving to two different provinces says the gazetteer does not know this place."""
+        if any(m.level == "province" for m in self.mentions):
+            return True
+        places = {m.province.successor or m.province.name for m in self.mentions if m.level != "country"}
+        return len(places) <= 1
+
+    @property
     def country_only(self) -> bool:
         return all(m.level == "country" for m in self.mentions)
 
@@ -160,5 +169,7 @@ def place_candidates(places: list[PlaceMention], lower: str, floor: int = 0) -> 
     out = []
     for chain in _chains(places, lower):
         role, cue = _role(lower, _prefix_start(chain[0]), floor)
-        out.append(PlaceCandidate(tuple(chain), role, cue))
+        candidate = PlaceCandidate(tuple(chain), role, cue)
+        if candidate.consistent:
+            out.append(candidate)
     return out
