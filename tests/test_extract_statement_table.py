@@ -64,3 +64,20 @@ AGGREGATES = [
 @pytest.mark.parametrize("row", AGGREGATES)
 def test_aggregates(row: Row) -> None:
     assert run(row) == row.expected
+
+
+NOTABLE = [
+    pytest.param(Row("Trong quý I/2024, lực lượng chức năng tỉnh Quảng Trị đã phát hiện, bắt giữ 46 vụ, 64 đối tượng vi "
+                     "phạm pháp luật về ma túy. Đáng chú ý, có 03 vụ vận chuyển ma túy với số lượng lớn tại khu vực cửa "
+                     "khẩu Lao Bảo.", ["aggregate Quảng Trị c=46 s=64"], published="2024-04-05"),
+                 id="notable-part-of-a-total"),
+    pytest.param(Row("Báo cáo cho biết, 10 tháng đầu năm 2017, lực lượng chức năng các tỉnh Tây Bắc đã phát hiện, bắt "
+                     "giữ 2.936 vụ, 3.874 đối tượng phạm tội về ma túy, thu hơn 390 kg heroin. Tại Điện Biên, công an "
+                     "tỉnh tổ chức hội nghị.", ["aggregate - c=2936 s=3874 heroin:390kg~more"], published="2017-11-20"),
+                 id="regional-total-is-no-province"),
+]
+
+
+@pytest.mark.parametrize("row", NOTABLE)
+def test_notable_and_regions(row: Row) -> None:
+    assert run(row) == row.expected

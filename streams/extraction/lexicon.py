@@ -150,6 +150,23 @@ ALL_CAUGHT_RE = re.compile(
 ARREST_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:bị bắt|bị khởi tố|bị tạm giữ|bị bắt giữ|bị xử lý|bị khống chế)")
 PROSECUTION_VERBS = re.compile(r"\b(?:khởi tố|xử lý hành chính|xử phạt|tạm giữ hình sự|truy tố|xét xử|xử lý hình sự)\b")
 BREAKDOWN_LEAD = re.compile(r"^\W*(?:trong (?:đó|số (?:này|đó|trên))|cụ thể(?: là)?,? trong)\b")
+NOTABLE_LEAD = re.compile(
+    r"^\W*(?:đáng chú ý|nổi bật|đặc biệt|điển hình|trong số (?:này|đó|các vụ)|riêng|các vụ còn lại|số còn lại|"
+    r"ngoài ra)\b[^.;]{0,20}?\b(?:có|là|chiếm|gồm|với)?\s*(?=[\d]|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
+)
+"""'Đáng chú ý, có 03 vụ ...', 'Riêng ... 12 vụ', 'Các vụ còn lại: 12 vụ': a count that singles out part of a
+total already given (kept only when it is larger than that total: then it is a wider figure)."""
+REGION = re.compile(
+    r"\b(?:các tỉnh|khu vực|vùng|địa bàn|toàn vùng|các địa phương)\s+(?P<region>tây bắc|đông bắc|tây nguyên|tây nam bộ|"
+    r"đông nam bộ|miền núi phía bắc|bắc trung bộ|nam trung bộ|duyên hải miền trung|đồng bằng sông cửu long|"
+    r"miền tây|miền trung|miền bắc|miền nam|bắc lào|tam giác vàng)\b|\b(?P<golden>tam giác vàng)\b"
+)
+"""A named region that is no single province: its totals belong to the region, not to a province."""
+REGION_NAMES = {"tây bắc": "Tây Bắc", "đông bắc": "Đông Bắc", "tây nguyên": "Tây Nguyên", "tây nam bộ": "Tây Nam Bộ",
+                "đông nam bộ": "Đông Nam Bộ", "miền núi phía bắc": "Miền núi phía Bắc", "bắc trung bộ": "Bắc Trung Bộ",
+                "nam trung bộ": "Nam Trung Bộ", "duyên hải miền trung": "Duyên hải miền Trung",
+                "đồng bằng sông cửu long": "Đồng bằng sông Cửu Long", "miền tây": "Miền Tây", "miền trung": "Miền Trung",
+                "miền bắc": "Miền Bắc", "miền nam": "Miền Nam", "bắc lào": "Bắc Lào", "tam giác vàng": "Tam giác vàng"}
 SUBSET_CUE = re.compile(r"\bqua đó\s*(?:,\s*)?(?:đã\s+)?(?:bắt|khởi tố)")
 DELTA_BEFORE = re.compile(
     r"(?:\btăng|\bgiảm|\bvượt|\bcùng kỳ(?: năm (?:trước|ngoái|\d{4}))?|\bnhiều hơn|\bít hơn|\bcao hơn|\bthấp hơn|"

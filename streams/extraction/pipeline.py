@@ -62,6 +62,7 @@ class Sentence:
     incident_cue: bool
     aggregate_cue: bool
     breakdown: bool
+    notable: bool
 
 
 @dataclass(slots=True)
@@ -125,6 +126,7 @@ def _analyse(norm: Normalized, published: dt.date | None, blocks: list[Block]) -
             earlier_bust=bool(lx.EARLIER_BUST_CUE.match(head)),
             incident_cue=incident_cue, aggregate_cue=aggregate_cue,
             breakdown=bool(lx.BREAKDOWN_LEAD.match(head)),
+            notable=bool(lx.NOTABLE_LEAD.match(head)),
         ))
     return sentences
 
@@ -180,7 +182,8 @@ def _statements(sentences: list[Sentence], lower: str, published: dt.date | None
         cut = _BREAK_INSIDE.search(lower, s.start, s.end)
         limit = cut.start() if cut else s.end
         counts = [c for c in s.figures.counts if c.start < limit and not _is_breakdown(c, primary)
-                  and not _split_in_parentheses(c, s.figures.counts, lower)]
+                  and not _split_in_parentheses(c, s.figures.counts, lower)
+                  and not (s.notable and c.field in primary and c.value <= primary[c.field])]
         subset = lx.SUBSET_CUE.search(lower, s.start, s.end)
         if subset:
             counts = [c for c in counts if not (c.field == "suspects" and c.start > subset.start())]

@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from streams.extraction import lexicon as lx
 from streams.extraction.place_roles import PlaceCandidate
 from streams.extraction.places import PlaceMention, Province
 
@@ -179,6 +180,11 @@ def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], fi
         return PlaceDecision(None, "VN", None, "a joint operation of several provinces names no place")
     if aggregate and _NATIONAL.search(text):
         return PlaceDecision(None, "VN", None, "a national figure")
+    region = lx.REGION.search(figure_text)
+    if aggregate and region is not None:
+        name = lx.REGION_NAMES[(region.group("region") or region.group("golden"))]
+        country = "LA" if name == "Bắc Lào" else None if name == "Tam giác vàng" else "VN"
+        return PlaceDecision(None, country, None, f"a total over a region ({name}), no single province", area=name)
     if not aggregate:
         elsewhere = [c for c in article.candidates if c.role == "seizure" and not c.country_only
                      and not any(a <= c.start < b for a, b in claimed)]
