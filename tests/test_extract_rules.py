@@ -167,7 +167,10 @@ def test_incident_and_aggregate_in_one_text() -> None:
 @pytest.mark.parametrize(("phrase", "start", "end"), [
     ("Năm 2022", dt.date(2022, 1, 1), dt.date(2022, 12, 31)),
     ("Giai đoạn 2019 – 2021", dt.date(2019, 1, 1), dt.date(2021, 12, 31)),
-    ("6 tháng đầu năm", dt.date(2024, 1, 1), dt.date(2024, 5, 20)),
+    ("6 tháng đầu năm", dt.date(2024, 1, 1), dt.date(2024, 6, 30)),  # the half year, not the publication day
+    ("Quý I/2024", dt.date(2024, 1, 1), dt.date(2024, 3, 31)),
+    ("Từ tháng 3 đến hết tháng 4", dt.date(2024, 3, 1), dt.date(2024, 4, 30)),
+    ("Trong tháng 4", dt.date(2024, 4, 1), dt.date(2024, 4, 30)),
     ("Sau 5 năm (2018-2023)", dt.date(2018, 1, 1), dt.date(2023, 12, 31)),
 ])
 def test_periods(phrase: str, start: dt.date, end: dt.date) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from schemas.events import SeizureEvent
 from schemas.items import NewsItem, ReportItem
-from streams.extraction.pipeline import extract_news
+from streams.extraction.pipeline import explain_news, extract_news
 from streams.extraction.reports import events_from_report
 
 EXTRACTOR_VERSION = "1"
@@ -21,4 +21,19 @@ def extract(item: NewsItem | ReportItem) -> list[SeizureEvent]:
     return extract_news(item)
 
 
-__all__ = ["EXTRACTOR_VERSION", "extract"]
+def explain(item: NewsItem | ReportItem) -> str:
+    """A reader's account of ``extract(item)``: lines skipped by the page pass, then for every statement
+    the sentences used, the figures merged, and why this kind, place and date (``extract --explain``)."""
+    if isinstance(item, ReportItem):
+        events = events_from_report(item)
+        return f"== {item.id}\nstructured report: {len(events)} event(s) taken as given, no text read"
+    from streams.extraction.explain import render
+    from streams.extraction.normalize import normalize
+
+    blocks, trace = explain_news(item)
+    norm = normalize(item.text)
+    summary = [(b.role, b.reason, norm.original[slice(*norm.span(b.start, b.end))]) for b in blocks]
+    return render(item.id, summary, trace)
+
+
+__all__ = ["EXTRACTOR_VERSION", "explain", "extract"]

@@ -30,6 +30,14 @@ _NOT_PERIOD_BEFORE = re.compile(r"(?:sinh|sn|cùng kỳ|so với|luật[^.;]{0,6
                                 r"tết[^.;]{0,20}|quyết định[^.;]{0,30}|trước|kể từ khi|từ khi)\s*(?:năm\s*)?$")
 
 
+_NOT_EVENT_DATE = re.compile(
+    r"(?:\b(?:kế hoạch|quyết định|công văn|chỉ thị|thông báo|nghị quyết|văn bản|thông tư|nghị định|luật|chương trình)"
+    r"(?: số)?\s*[\w/.-]*\s*(?:ký |ban hành )?(?:ngày\s*)?|\b(?:nhập cảnh|xuất cảnh|sinh|ra tù|mãn hạn tù|chấp hành xong)"
+    r"(?: vào)?(?: ngày)?\s*)$"
+)
+"""Days that are not the bust's: 'Kế hoạch số 123/KH-UBND ngày 5/3', 'nhập cảnh ngày 2/3', 'sinh ngày', 'ra tù ngày'."""
+
+
 @dataclass(frozen=True, slots=True)
 class DateMention:
     start: int
@@ -100,6 +108,8 @@ def find_dates(lower: str, published: dt.date | None, start: int = 0, end: int |
         before = lower[max(0, m.start() - 14):m.start()]
         if not m.group("y") and not _DATE_CONTEXT.search(before):
             continue
+        if _NOT_EVENT_DATE.search(lower[max(0, m.start() - 60):m.start()]):
+            continue  # a plan's issue date, an entry into the country, a birthday, a release from prison
         year = int(m.group("y")) if m.group("y") else _year_for(day, month, published)
         if year is None:
             continue
@@ -123,8 +133,15 @@ _PERIOD_RULES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     (re.compile(r"(?<!\d)(?=[(12])\(?" + YEAR.format(n=1) + r"\s*[-–—]\s*(?:năm\s*)?"
                 + YEAR.format(n=2) + r"\)?"), "range", ("-", "–", "—")),
     (re.compile(r"từ (?:đầu )?năm " + YEAR.format(n=1) + r" (?:đến|tới) nay"), "since_year", ("nay",)),
-    (re.compile(r"(?:quý|qúy) (?P<qa>[1-4]|i{1,3}|iv)(?: và (?:quý )?(?P<qb>[1-4]|i{1,3}|iv))?\s*"
+    (re.compile(r"(?:quý|qúy) (?P<qa>[1-4]|i{1,3}|iv)(?: và (?:quý )?(?P<qb>[1-4]|i{1,3}|iv))?(?:\s*[/-]\s*|\s+)"
                 r"(?:năm )?" + YEAR.format(n=1)), "quarter", ("quý", "qúy")),
+    (re.compile(r"(?:quý|qúy) (?P<qa>[1-4]|i{1,3}|iv)(?: và (?:quý )?(?P<qb>[1-4]|i{1,3}|iv))?(?![\w/])"),
+     "quarter_this_year", ("quý", "qúy")),
+    (re.compile(r"từ (?:đầu )?tháng " + _MON.replace("m>", "ma>") + r"(?:\s*[/-]\s*(?P<ya>(?:19|20)\d{2}))? "
+                r"(?:đến|tới) (?:hết |cuối )?tháng " + _MON.replace("m>", "mb>") + r"(?:\s*[/-]\s*(?P<y1>(?:19|20)\d{2}))?"),
+     "month_range", ("tháng",)),
+    (re.compile(r"(?<!\w)(?P<n>\d{1,2}|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mười một) tháng (?:qua|vừa qua|gần đây)"),
+     "months_past", ("tháng",)),
     (re.compile(r"(?<!\w)(?=[\dscbnhm])(?P<n>\d{1,2}|sáu|chín|ba|bốn|năm|hai|mười) tháng (?:đầu năm(?: "
                 + YEAR.format(n=1) + ")?|(?:đầu )?(?:năm )?" + YEAR.format(n=1).replace("y1", "y2") + ")"),
      "months", ("tháng",)),
@@ -134,16 +151,18 @@ _PERIOD_RULES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     (re.compile(r"từ ngày " + _DAY + r"\s?[/.-]\s?" + _MON + r"(?:[/.-](?P<y1>(?:19|20)\d{2}))? (?:đến|tới) nay"),
      "since_day", ("từ ngày",)),
     (re.compile(r"tháng " + _MON + r"\s?[/.-]\s?" + YEAR.format(n=1)), "month", ("tháng",)),
+    (re.compile(r"(?:trong|riêng) tháng " + _MON + r"(?![\d/.-])"), "month_this_year", ("tháng",)),
     (re.compile(r"năm " + YEAR.format(n=1)), "year", ("năm",)),
     (re.compile(r"(?:từ trước đến nay|đến nay|thời gian qua|những năm qua|nhiều năm qua|năm qua)"), "open",
      ("nay", "qua")),
 ]
 _PERIOD_END_RE = re.compile(r"(?:đến hết|tính đến|đến) (?:ngày )?" + _DAY + r"\s?[/.-]\s?" + _MON
                             + r"(?:[/.-](?P<y1>(?:19|20)\d{2}))?")
-_WORD_MONTHS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "chín": 9, "mười": 10}
+_WORD_MONTHS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10,
+                "mười một": 11}
 
 
-_PERIOD_GATE = re.compile(r"(?:19|20)\d\d|nay|năm|quý|qua|đến")
+_PERIOD_GATE = re.compile(r"(?:19|20)\d\d|nay|năm|quý|qua|đến|tháng")
 """Every period rule needs one of these: sentences without them skip the ten period scans."""
 
 
@@ -198,6 +217,32 @@ def _bounds(rule: str, m: re.Match[str], published: dt.date | None) -> tuple[dt.
         qa = int(roman.get(m.group("qa"), m.group("qa")))
         qb = int(roman.get(m.group("qb"), m.group("qb"))) if m.group("qb") else qa
         return dt.date(year, 3 * qa - 2, 1), _month_end(year, 3 * qb)
+    if rule == "quarter_this_year":
+        if published is None:
+            return None
+        roman = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+        qa = int(roman.get(m.group("qa"), m.group("qa")))
+        qb = int(roman.get(m.group("qb"), m.group("qb"))) if m.group("qb") else qa
+        year = published.year if dt.date(published.year, 3 * qa - 2, 1) <= published else published.year - 1
+        return dt.date(year, 3 * qa - 2, 1), _month_end(year, 3 * qb)
+    if rule == "month_range":
+        ma, mb = int(m.group("ma")), int(m.group("mb"))
+        year = int(m.group("y1") or m.group("ya") or 0) or pub_year
+        if year is None or ma > mb:
+            return None
+        return dt.date(year, ma, 1), clamp(_month_end(year, mb))
+    if rule == "months_past":
+        raw = m.group("n")
+        n = int(raw) if raw.isdigit() else _WORD_MONTHS.get(raw, 0)
+        if published is None or not 1 <= n <= 12:
+            return None
+        return dt.date(published.year, 1, 1), clamp(_month_end(published.year, n))
+    if rule == "month_this_year":
+        if published is None:
+            return None
+        month = int(m.group("m"))
+        year = published.year if month <= published.month else published.year - 1
+        return dt.date(year, month, 1), _month_end(year, month)
     if rule == "months":
         raw = m.group("n")
         n = int(raw) if raw.isdigit() else _WORD_MONTHS.get(raw, 0)

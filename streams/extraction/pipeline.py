@@ -31,7 +31,8 @@ from streams.extraction.mentions import (
 )
 from streams.extraction.normalize import Normalized, normalize
 from streams.extraction.page import Block, page_blocks
-from streams.extraction.place_decision import ArticlePlaces
+from streams.extraction.explain import Explanation
+from streams.extraction.place_decision import ArticlePlaces, PlaceDecision
 from streams.extraction.place_decision import decide as decide_place
 from streams.extraction.place_roles import place_candidates
 from streams.extraction.places import PlaceMention, find_places
@@ -131,7 +132,7 @@ def _analyse(norm: Normalized, published: dt.date | None, blocks: list[Block]) -
     return sentences
 
 
-def _statements(sentences: list[Sentence], lower: str, published: dt.date | None) -> list[Statement]:
+def _statements(sentences: list[Sentence], lower: str, published: dt.date | None, lead: int = 0) -> list[Statement]:
     """Group sentences into incident and aggregate statements (see module docstring)."""
     out: list[Statement] = []
     current: Statement | None = None
@@ -206,22 +207,22 @@ def _statements(sentences: list[Sentence], lower: str, published: dt.date | None
     out = _merge_tentative([st for st in out if st.quantities or st.counts])
     incidents = sum(1 for st in out if st.kind == "incident" and st.quantities)
     if incidents >= 2:
-        _drop_lead_summary(out)
+        _drop_lead_summary(out, lead)
     return [st for st in out if not _is_reference(st, incidents) and not _is_sum_of_busts(st, lower, incidents)]
 
 
-def _drop_lead_summary(statements: list[Statement]) -> None:
+def _drop_lead_summary(statements: list[Statement], lead: int) -> None:
     """When the article tells two or more busts, its lead ("Trong ngày 6/9, Công an Quận 8 và Công an
     TP Thủ Đức liên tiếp bắt giữ 5 đối tượng, thu hơn 1,3 kg ...") sums them: its figures do not belong
     to the first bust, which the body tells with its own."""
     first = next((st for st in statements if st.kind == "incident" and st.quantities), None)
-    if first is None or not first.sentences or first.sentences[0].paragraph != 0:
+    if first is None or not first.sentences or first.sentences[0].paragraph != lead:
         return
-    lead = {id(s) for s in first.sentences if s.paragraph == 0}
-    body_figures = [s for s in first.sentences if id(s) not in lead and (s.figures.quantities or s.figures.counts)]
+    in_lead = {id(s) for s in first.sentences if s.paragraph == lead}
+    body_figures = [s for s in first.sentences if id(s) not in in_lead and (s.figures.quantities or s.figures.counts)]
     if not body_figures:
         return
-    spans = [(s.start, s.end) for s in first.sentences if id(s) in lead]
+    spans = [(s.start, s.end) for s in first.sentences if id(s) in in_lead]
     first.quantities = [q for q in first.quantities if not any(a <= q.start < b for a, b in spans)]
     first.counts = [c for c in first.counts if not any(a <= c.start < b for a, b in spans)]
 
@@ -440,12 +441,14 @@ def _span(norm: Normalized, start: int, end: int) -> Span:
 
 
 def _event(st: Statement, norm: Normalized, item: NewsItem, article: ArticlePlaces, claimed: list[tuple[int, int]],
-           title_drugs: list[str], ordinal: int) -> SeizureEvent | None:
+           title_drugs: list[str], ordinal: int, trace: list[Explanation] | None = None) -> SeizureEvent | None:
     lower = norm.lower
     incident = st.kind == "incident"
     _resolve_drugs(st.quantities, _fallback_drug(st, lower, title_drugs))
     chosen = _select_quantities(_drugs_only(st.quantities), incident)
     if incident and not chosen:
+        if trace is not None:
+            trace.append(_explain(st, norm, None, None, chosen, "no drug figure: a bust without a seizure is no event"))
         return None  # a bust with no drug figure is not a seizure statement (escapes, tests, meetings)
     seizures = []
     for q in chosen:
@@ -473,12 +476,15 @@ def _event(st: Statement, norm: Normalized, item: NewsItem, article: ArticlePlac
             first = min(names.values())
             evidence["suspects"] = _span(norm, first[0], first[1])
     if not seizures and all(v is None for v in values.values()):
+        if trace is not None:
+            trace.append(_explain(st, norm, None, None, chosen, "every figure was explained away"))
         return None  # every figure was explained away (no drug word for its quantities)
     spans = [(s.start, s.end) for s in st.sentences]
     figure_spans = [(s.start, s.end) for s in st.sentences if s.figures.quantities or s.figures.counts]
     first_figure = min([q.start for q in chosen] + [c.start for c in st.counts] or [spans[0][0]])
     place = decide_place(spans, figure_spans, first_figure, not incident, article, lower, claimed)
-    province, country = place.province, place.country
+    province = place.province
+    country = province.country if province is not None else place.country
     if place.mention is not None:
         evidence["province"] = _span(norm, place.mention.start, place.mention.end)
     date = period_start = period_end = None
@@ -489,14 +495,12 @@ def _event(st: Statement, norm: Normalized, item: NewsItem, article: ArticlePlac
             evidence["date"] = _span(norm, first_date.start, first_date.end)
     elif st.period is not None:
         period_start, period_end = st.period.period_start, st.period.period_end
-        if item.published and period_end and period_end > item.published:
-            period_end = item.published
         if period_start and period_end and period_end < period_start:
             period_end = None
         evidence["period"] = _span(norm, st.period.start, st.period.end)
     event = SeizureEvent(
         kind=st.kind,  # type: ignore[arg-type]
-        country=country or ("VN" if province is None else None),
+        country=country,
         province=province.name if province else None,
         province_code=province.code if province else None,
         province_2025=province.successor if province else None,
@@ -508,16 +512,73 @@ def _event(st: Statement, norm: Normalized, item: NewsItem, article: ArticlePlac
         evidence=evidence, event_id="pending",
     )
     event.event_id = event.compute_id(ordinal)
+    if trace is not None:
+        trace.append(_explain(st, norm, event, place, chosen, None))
     return event
+
+
+def _explain(st: Statement, norm: Normalized, event: SeizureEvent | None, place: PlaceDecision | None,
+             chosen: list[Quantity], dropped_because: str | None) -> Explanation:
+    kept = {id(q) for q in chosen}
+    return Explanation(
+        event=event,
+        kind=st.kind,
+        kind_reason=_kind_reason(st, norm),
+        sentences=[norm.original[a:b].strip() for a, b in (norm.span(s.start, s.end) for s in st.sentences)],
+        merged=[norm.original[a:b] for a, b in (norm.span(q.start, q.end) for q in st.quantities if id(q) not in kept)],
+        place_reason=place.reason if place is not None else None,
+        date_reason=_date_reason(st, norm),
+        dropped_because=dropped_because,
+    )
+
+
+def _kind_reason(st: Statement, norm: Normalized) -> str:
+    first = st.sentences[0]
+    if st.kind == "aggregate":
+        if st.period is not None:
+            a, b = norm.span(st.period.start, st.period.end)
+            return f"a period total ('{norm.original[a:b]}')"
+        return "several cases counted together"
+    if first.dates:
+        a, b = norm.span(first.dates[0].start, first.dates[0].end)
+        return f"one bust on a day ('{norm.original[a:b]}')"
+    if any(s.figures.names for s in st.sentences):
+        return "one bust with its suspects named"
+    return "one bust (a seizure told on its own)"
+
+
+def _date_reason(st: Statement, norm: Normalized) -> str | None:
+    if st.kind != "incident":
+        return None
+    first = _first_date(st)
+    if first is None:
+        return "no day named for the bust"
+    if first is st.same_day:
+        return "'cùng ngày': the day of the bust told before"
+    a, b = norm.span(first.start, first.end)
+    return f"the earliest day named in the bust's sentences ('{norm.original[a:b]}')"
 
 
 def extract_news(item: NewsItem) -> list[SeizureEvent]:
     """Every seizure statement of a news article, as validated events in text order."""
+    return _read(item, None)
+
+
+def explain_news(item: NewsItem) -> tuple[list[Block], list[Explanation]]:
+    """The page pass and, for every statement, why it became an event (or why not): ``extract --explain``."""
+    trace: list[Explanation] = []
+    _read(item, trace)
+    norm = normalize(item.text)
+    return page_blocks(norm.text, norm.lower, normalize(item.title or "").lower), trace
+
+
+def _read(item: NewsItem, trace: list[Explanation] | None) -> list[SeizureEvent]:
     norm = normalize(item.text)
     title_norm = normalize(item.title or "")
     blocks = page_blocks(norm.text, norm.lower, title_norm.lower)
     sentences = _analyse(norm, item.published, blocks)
-    statements = _statements(sentences, norm.lower, item.published)
+    lead = next((n for n, b in enumerate(blocks) if b.role == "lead"), 0)
+    statements = _statements(sentences, norm.lower, item.published, lead)
     if not statements:
         return []  # most of a news feed: no figure, no need to read the places
     read = [(b.start, b.end) for b in blocks if b.read]
@@ -531,7 +592,7 @@ def extract_news(item: NewsItem) -> list[SeizureEvent]:
     events = []
     for st in statements:
         claimed = [(s.start, s.end) for other in statements if other is not st for s in other.sentences]
-        event = _event(st, norm, item, article, claimed, title_drugs, len(events))
+        event = _event(st, norm, item, article, claimed, title_drugs, len(events), trace)
         if event is not None:
             events.append(event)
     return events
