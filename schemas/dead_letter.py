@@ -5,15 +5,30 @@ import base64
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from schemas.common import WireModel
 
 DeadLetterReason = Literal[
     "invalid_json", "not_an_object", "schema_violation", "unknown_item_type", "too_large",
-    "undecodable", "extraction_error", "event_invalid",
+    "undecodable", "figure_out_of_bounds", "extraction_error", "extraction_timeout", "event_invalid",
+    "unpublishable",
 ]
-"""Stable reason codes: alert and replay on these, never on the free-text error."""
+"""Stable reason codes: alert and replay on these, never on the free-text error.
+
+``unpublishable``: the item's events (or its first dead letter) could not be encoded or
+sent for a reason that retrying cannot fix; the original bytes are kept for a replay.
+"""
+
+
+def text_safe(value: str) -> str:
+    """``value`` with anything UTF-8 cannot encode (lone surrogates from ``\\udfff`` escapes)
+    written as a visible escape: a dead letter must always be serialisable."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class DeadLetter(WireModel):
@@ -28,6 +43,9 @@ class DeadLetter(WireModel):
     source_partition: int | None = None
     source_offset: int | None = None
     failed_at: dt.datetime
+
+    _safe_text = field_validator("error", "payload_preview", "item_id", "source_topic")(
+        classmethod(lambda cls, v: text_safe(v) if isinstance(v, str) else v))
 
     @classmethod
     def for_payload(cls, payload: bytes, *, max_bytes: int | None = None, **fields: object) -> DeadLetter:

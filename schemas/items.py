@@ -2,13 +2,22 @@
 
 Both carry ``type`` ("news" / "report"); an object without ``type`` is read as news,
 which is also the shape of the annotated corpus items (their gold fields are ignored).
+
+Unknown fields are accepted and ignored: feeds add metadata over time (``source_url``,
+``lang``, ``tags``, the corpus' gold ``events``), and an item must not be refused for
+what it adds; only the known fields are validated. (Every other wire model refuses
+unknown fields: those are written by this service.)
+
+Dates are checked against a clock that the caller passes in (``parse_item(data,
+today=...)``, a validation context), never against the machine's date inside a
+validator: the same bytes and the same clock always give the same answer.
 """
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, TypeAdapter, field_validator
+from pydantic import ConfigDict, Discriminator, Field, Tag, TypeAdapter, ValidationInfo, field_validator
 
 from schemas.common import Drug, EventKind, Qualifier, Unit, WireModel
 
@@ -17,23 +26,31 @@ FUTURE_SLACK = dt.timedelta(days=2)
 MAX_TEXT_CHARS = 1_000_000
 
 
-def _plausible_date(value: dt.date | None) -> dt.date | None:
-    """Refuse dates no report can carry (year 3000, 1900): they would poison event-time windows."""
+def _plausible_date(value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+    """Refuse dates no report can carry (year 3000, 1900): they would poison event-time windows.
+
+    The upper end is ``today + FUTURE_SLACK`` where ``today`` comes from the validation
+    context (``parse_item(..., today=...)``); without a clock only the lower end is checked.
+    """
     if value is None:
         return None
-    latest = dt.date.today() + FUTURE_SLACK
+    today = (info.context or {}).get("today")
+    latest = today + FUTURE_SLACK if today is not None else dt.date.max
     if not EARLIEST_DATE <= value <= latest:
-        raise ValueError(f"date {value.isoformat()} is outside {EARLIEST_DATE.isoformat()}..{latest.isoformat()}")
+        upper = latest.isoformat() if today is not None else ""
+        raise ValueError(f"date {value.isoformat()} is outside {EARLIEST_DATE.isoformat()}..{upper}")
     return value
 
 
 class _ItemBase(WireModel):
+    model_config = ConfigDict(extra="ignore")
+
     id: str = Field(min_length=1, max_length=200)
     source: str | None = Field(default=None, max_length=200, description="outlet or feed name")
     url: str | None = Field(default=None, max_length=2000)
     published: dt.date | None = None
 
-    _check_published = field_validator("published")(classmethod(lambda cls, v: _plausible_date(v)))
+    _check_published = field_validator("published")(classmethod(lambda cls, v, info: _plausible_date(v, info)))
 
 
 class NewsItem(_ItemBase):
@@ -53,6 +70,8 @@ class NewsItem(_ItemBase):
 
 class ReportSeizure(WireModel):
     """A drug quantity in a structured report, already in schema units."""
+
+    model_config = ConfigDict(extra="ignore")
 
     drug: Drug
     quantity: float = Field(gt=0, allow_inf_nan=False)
@@ -80,7 +99,7 @@ class ReportItem(_ItemBase):
     text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
 
     _check_dates = field_validator("date", "period_start", "period_end")(
-        classmethod(lambda cls, v: _plausible_date(v))
+        classmethod(lambda cls, v, info: _plausible_date(v, info))
     )
 
 
@@ -99,12 +118,10 @@ Item = Annotated[
 
 ITEM_ADAPTER: TypeAdapter[NewsItem | ReportItem] = TypeAdapter(Item)
 
-CORPUS_GOLD_FIELDS = ("events", "notes")
-"""Keys of annotated corpus items that are answers, not input: dropped before validation."""
+def parse_item(data: Any, *, today: dt.date | None = None) -> NewsItem | ReportItem:
+    """Validate a decoded JSON object as an item (raises pydantic.ValidationError).
 
-
-def parse_item(data: Any) -> NewsItem | ReportItem:
-    """Validate a decoded JSON object as an item (raises pydantic.ValidationError)."""
-    if isinstance(data, dict) and data.get("type", "news") == "news":
-        data = {k: v for k, v in data.items() if k not in CORPUS_GOLD_FIELDS}
-    return ITEM_ADAPTER.validate_python(data)
+    ``today`` is the clock for the date checks (dates after ``today + FUTURE_SLACK`` are
+    refused); the reader of the worker and the commands always passes it.
+    """
+    return ITEM_ADAPTER.validate_python(data, context={"today": today})

@@ -1,16 +1,17 @@
 """The two faust agents — wiring only; every decision is made by a pure module.
 
-- ``ingest``  seizure-items -> ``streams.ingest.decode_and_extract`` -> the item's events (and,
-              for a new version of a known item, retractions of its old events:
-              ``streams.versions``) on the internal ``area-events`` topic keyed by area, or
-              a dead letter on seizure-items-dlq
+- ``ingest``  seizure-items -> ``streams.ingest_agent`` (``streams.ingest`` decides) -> the
+              item's events (and, for a new version of a known item, retractions of its old
+              events: ``streams.versions``) on the internal ``area-events`` topic keyed by
+              area, or a dead letter on seizure-items-dlq
 - ``area``    area-events -> ``streams.area_state.step`` on the ``area_state`` table (busts,
               period statistics, alert state of the area) -> seizure-events (with
               ``cluster_id``), seizure-busts (compacted), seizure-alerts
 
-At-least-once, and why it is safe: faust (non-transactional) flushes the producer before
-it commits input offsets, so everything an agent sent or wrote for a message is delivered
-before that message counts as done; a crash in between makes the input come again. The
+At-least-once, and why it is safe: ingest acknowledges a message only once everything it
+produced is delivered (``streams.ingest_agent``). Elsewhere faust (non-transactional)
+flushes the producer before it commits input offsets, so everything an agent sent or wrote
+for a message is delivered before that message counts as done; a crash in between makes the input come again. The
 transitions are written so that a replay converges (see streams.area_state for the
 argument); the agent applies a step's writes in order, sends its records, awaits the
 delivery of fired alerts and only then writes the rule row that remembers them (per-message
@@ -30,10 +31,8 @@ from pydantic import ValidationError
 
 from schemas.events import EventRetraction, SeizureEvent
 from streams import area_state
-from streams.areas import area_of
-from streams.ingest import decode_and_extract
+from streams.ingest_agent import run_ingest
 from streams.read_model import gauge_totals
-from streams.versions import ItemVersion, new_version
 
 if TYPE_CHECKING:
     from streams.runtime import Runtime
@@ -47,11 +46,7 @@ def register(rt: Runtime) -> None:
 
     @app.agent(rt.items_topic, name=f"{settings.app_id}.ingest")
     async def ingest(stream: Any) -> None:
-        async for event in stream.events():
-            msg = event.message
-            result = decode_and_extract(msg.value, settings=settings, topic=msg.topic,
-                                        partition=msg.partition, offset=msg.offset)
-            await publish_ingest_result(rt, result, key=msg.key)
+        await run_ingest(rt, stream)
 
     @app.agent(rt.area_events_topic, name=f"{settings.app_id}.area")
     async def area(stream: Any) -> None:
@@ -67,31 +62,6 @@ def register(rt: Runtime) -> None:
         rt.state.invalidate()
 
     rt.agents.update(ingest=ingest, area=area)
-
-
-async def publish_ingest_result(rt: Runtime, result: Any, key: bytes | None = None) -> None:
-    """Publish the events of one item (or its dead letter), retracting a replaced version, and count the outcome."""
-    m = rt.metrics
-    if result.dead_letter is not None:
-        letter = result.dead_letter
-        await rt.dlq_topic.send(key=key, value=letter.model_dump_json().encode())
-        m.observe_dead_letter(letter.reason)
-        log.info("dead letter %s (item %s): %s", letter.reason, letter.item_id, letter.error[:200])
-    else:
-        if result.item is not None:
-            stored = rt.item_versions.get(result.item.id)
-            previous = ItemVersion.model_validate(stored) if stored else None
-            record, retractions = new_version(previous, result.item.id, result.events)
-            for r in retractions:
-                await rt.area_events_topic.send(key=r.area.encode(), value=r.model_dump_json().encode())
-            if record is not None:
-                rt.item_versions[result.item.id] = record.to_json()
-        for ev in result.events:
-            await rt.area_events_topic.send(key=area_of(ev).key.encode(), value=ev.model_dump_json().encode())
-            m.observe_event(ev)
-        if result.item is not None:
-            rt.recent_events.add(result.item, result.events)
-    m.observe_item(result.outcome, result.extraction_seconds)
 
 
 def parse_area_message(value: bytes) -> SeizureEvent | EventRetraction:

@@ -88,6 +88,8 @@ def _json_schema() -> faust.Schema:
 
 def create_app(settings: Settings) -> faust.App:
     """A new faust app wired with the seizurewatch agents and web views."""
+    # a new user's first `seizurewatch worker` runs in a folder without var/: create it
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     app = faust.App(settings.app_id, **faust_config(settings))
     # the production index mounts at "/"; the dashboard page (streams/web_static) owns "/"
     app.web.blueprints._enabled = [(p, bp) for p, bp in app.web.blueprints._enabled if p != ""]

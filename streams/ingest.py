@@ -1,28 +1,30 @@
-"""Pure ingest step: the raw bytes of one ``seizure-items`` message in, events or a dead letter out.
+"""Pure ingest step: the raw bytes of one ``seizure-items`` message in, the bytes to publish out.
 
-Owns the order of checks and the choice of the dead-letter reason code
-(``schemas.dead_letter.DeadLetterReason``), so that every bad input maps to one stable
-code. ``decode_and_extract`` never raises: whatever the bytes are, the caller gets an
-``IngestResult`` it can publish. The order matters and is part of the contract:
+Every message ends as exactly one of: its events (``seizure-events``), "no events", or
+one dead letter (``seizure-items-dlq``) with a stable reason. This module decides which,
+and also *encodes* what is to be published, so that anything that can go wrong with the
+content of a message (a lone surrogate, a value JSON cannot carry) goes wrong here, where
+it becomes a dead letter, and never in the agent while it sends. ``decode_and_extract``
+never raises.
 
-1. ``too_large``     size > ``settings.max_item_bytes``, checked before decoding anything
-2. ``undecodable``   not UTF-8
-3. ``invalid_json``  not JSON
-4. ``not_an_object`` JSON, but an array / string / number / null
-5. ``unknown_item_type`` ``type`` is neither "news" nor "report"
-6. ``schema_violation``  any other validation error (missing/empty text, wrong types,
-   NaN, negative quantities, implausible dates such as the year 3000, ...)
-7. ``extraction_error``  the extractor raised
-8. ``event_invalid``     the extractor returned something that is not a valid event
+Reasons, in the order they are checked: steps 1-7 are ``streams.item_reader.read_item``
+(``too_large``, ``undecodable``, ``invalid_json``, ``not_an_object``,
+``unknown_item_type``, ``schema_violation``, ``figure_out_of_bounds``), then
+
+8. ``extraction_error``      the extractor raised
+9. ``extraction_timeout``    the extractor overran ``settings.extraction_timeout`` (decided by
+                             the caller that runs it, see ``streams.extraction_pool``)
+10. ``event_invalid``        the extractor returned something that is not a valid, encodable event
+11. ``figure_out_of_bounds`` an extracted figure is above ``settings.figure_bounds``
+12. ``unpublishable``        last line of defence: the dead letter itself could not be encoded
 
 It must not import faust or aiokafka, and it does no I/O: publishing is the agent's job.
 """
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -30,30 +32,65 @@ from pydantic import ValidationError
 
 from schemas.dead_letter import DeadLetter, DeadLetterReason
 from schemas.events import SeizureEvent
-from schemas.items import NewsItem, ReportItem, parse_item
+from schemas.items import NewsItem, ReportItem
+from streams.item_reader import Parsed, read_item, short
 from streams.settings import Settings
 
 Outcome = Literal["events", "no_events", "dead_letter"]
 Extractor = Callable[[NewsItem | ReportItem], list[SeizureEvent]]
 
-_ERROR_CHARS = 2000
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One record to publish, already encoded: to the internal area-events topic (events keyed by
+    area, retractions) or to the dead-letter topic."""
+
+    topic: Literal["area_events", "dlq"]
+    key: bytes | None
+    value: bytes
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a message came from (copied into its dead letter)."""
+
+    topic: str
+    partition: int | None = None
+    offset: int | None = None
+    key: bytes | None = None
 
 
 @dataclass
 class IngestResult:
-    """What one input became. Exactly one of ``events`` (possibly empty) / ``dead_letter`` is meaningful."""
+    """What one input became. Exactly one of ``events`` (possibly empty) / ``dead_letter`` is meaningful;
+    ``outputs`` are the encoded records, in publishing order."""
 
     item_id: str | None = None
     item: NewsItem | ReportItem | None = None
     events: list[SeizureEvent] = field(default_factory=list)
     dead_letter: DeadLetter | None = None
     extraction_seconds: float | None = None
+    outputs: list[Output] = field(default_factory=list)
+    summary: str = ""
+    """One line saying why, for a terminal (``seizurewatch extract``); empty unless dead-lettered."""
 
     @property
     def outcome(self) -> Outcome:
         if self.dead_letter is not None:
             return "dead_letter"
         return "events" if self.events else "no_events"
+
+
+@dataclass(frozen=True)
+class ExtractionFailed:
+    """The extractor did not return events: it raised (``extraction_error``) or overran (``extraction_timeout``)."""
+
+    reason: Literal["extraction_error", "extraction_timeout"]
+    error: str
 
 
 def load_extractor(spec: str) -> Extractor:
@@ -64,59 +101,73 @@ def load_extractor(spec: str) -> Extractor:
     return getattr(importlib.import_module(module), name or "extract")
 
 
-def _reject_constant(name: str) -> float:
-    """json.loads hook for NaN/Infinity: keep them as floats so the models refuse them (schema_violation)."""
-    return float(name.replace("Infinity", "inf"))
+def as_bytes(payload: Any) -> bytes:
+    return payload if isinstance(payload, bytes) else (b"" if payload is None else bytes(payload))
 
 
-def _item_id_of(data: Any) -> str | None:
-    if isinstance(data, dict):
-        value = data.get("id")
-        if isinstance(value, str) and value:
-            return value[:200]
-    return None
-
-
-def _validation_reason(exc: ValidationError) -> DeadLetterReason:
-    if any(e.get("type") == "unknown_item_type" for e in exc.errors()):
-        return "unknown_item_type"
-    return "schema_violation"
-
-
-def _short(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}"
-    return text if len(text) <= _ERROR_CHARS else text[: _ERROR_CHARS - 1] + "…"
-
-
-@dataclass
-class Parsed:
-    """Steps 1-6 of the module docstring: an item, or the reason it is not one."""
-
-    item: NewsItem | ReportItem | None = None
-    reason: DeadLetterReason | None = None
-    error: str = ""
-    item_id: str | None = None
-
-
-def parse_payload(raw: bytes, settings: Settings) -> Parsed:
-    """Check and decode one payload without extracting (also used by ``seizurewatch publish``)."""
-    if len(raw) > settings.max_item_bytes:
-        return Parsed(reason="too_large", error=f"{len(raw)} bytes > max_item_bytes={settings.max_item_bytes}")
+def dead_letter(raw: bytes, reason: DeadLetterReason, error: str, *, settings: Settings, source: Source,
+                item_id: str | None, now: dt.datetime, summary: str = "", **extra: Any) -> IngestResult:
+    """The dead-letter result of ``raw``, encoded; falls back to ``unpublishable`` if even that fails."""
+    fields: dict[str, Any] = {"reason": reason, "error": error, "item_id": item_id, "source_topic": source.topic,
+                              "source_partition": source.partition, "source_offset": source.offset,
+                              "failed_at": now}
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return Parsed(reason="undecodable", error=_short(exc))
+        letter = DeadLetter.for_payload(raw, max_bytes=settings.dlq_max_payload_bytes, **fields)  # type: ignore[arg-type]
+        value = letter.model_dump_json().encode("utf-8")
+    except Exception as exc:  # noqa: BLE001 - a bug in the dead letter must not lose the message
+        letter = fallback_dead_letter(raw, settings=settings, source=source, now=now,
+                                      error=f"could not encode the {reason} dead letter: {short(exc)}")
+        value = letter.model_dump_json().encode("utf-8")
+    first_line = (summary or letter.error).splitlines()[0][:300] if (summary or letter.error) else ""
+    return IngestResult(item_id=letter.item_id, dead_letter=letter, outputs=[Output("dlq", source.key, value)],
+                        summary=first_line, **extra)
+
+
+def fallback_dead_letter(raw: bytes, *, settings: Settings, source: Source, now: dt.datetime,
+                         error: str, max_bytes: int | None = None) -> DeadLetter:
+    """An ``unpublishable`` dead letter built from ASCII-only parts: it always encodes."""
+    cap = settings.dlq_max_payload_bytes if max_bytes is None else max_bytes
+    return DeadLetter.for_payload(raw, max_bytes=cap, reason="unpublishable", error=ascii(error)[:2000],
+                                  source_topic=ascii(source.topic)[1:-1], source_partition=source.partition,
+                                  source_offset=source.offset, failed_at=now)
+
+
+def decode(payload: Any, *, settings: Settings, now: dt.datetime) -> Parsed:
+    """Steps 1-7: the item, or why it is not one (``streams.item_reader``); ``now`` is the clock."""
+    return read_item(as_bytes(payload), settings, today=now.date())
+
+
+def conclude(raw: bytes, parsed: Parsed, produced: Sequence[Any] | ExtractionFailed | None, *,
+             settings: Settings, source: Source, now: dt.datetime,
+             extraction_seconds: float | None = None) -> IngestResult:
+    """Steps 8-12: from the parse and what the extractor gave (events or wire JSON) to the result."""
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        return Parsed(reason="invalid_json", error=_short(exc))
-    if not isinstance(data, dict):
-        return Parsed(reason="not_an_object", error=f"expected a JSON object, got {type(data).__name__}")
-    item_id = _item_id_of(data)
-    try:
-        return Parsed(item=parse_item(data), item_id=item_id)
-    except ValidationError as exc:
-        return Parsed(reason=_validation_reason(exc), error=_short(exc), item_id=item_id)
+        if parsed.item is None:
+            assert parsed.reason is not None
+            return dead_letter(raw, parsed.reason, parsed.error, settings=settings, source=source,
+                               item_id=parsed.item_id, now=now, summary=parsed.summary)
+        item = parsed.item
+        common: dict[str, Any] = {"settings": settings, "source": source, "item_id": item.id, "now": now,
+                                  "item": item, "extraction_seconds": extraction_seconds}
+        if isinstance(produced, ExtractionFailed):
+            return dead_letter(raw, produced.reason, produced.error, **common)  # type: ignore[arg-type]
+        try:
+            encoded = [_revalidate(ev) for ev in (produced or [])]
+        except (ValidationError, TypeError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
+            return dead_letter(raw, "event_invalid", short(exc), **common)  # type: ignore[arg-type]
+        problems = [f"{ev.event_id}: {p}" for ev, _, _ in encoded for p in settings.figure_bounds.violations(ev)]
+        if problems:
+            error = "extracted figure out of bounds: " + "; ".join(problems)
+            return dead_letter(raw, "figure_out_of_bounds", error[:2000], summary=problems[0],
+                               **common)  # type: ignore[arg-type]
+        return IngestResult(item_id=item.id, item=item, events=[ev for ev, _, _ in encoded],
+                            extraction_seconds=extraction_seconds,
+                            outputs=[Output("area_events", key, value) for _, key, value in encoded])
+    except Exception as exc:  # noqa: BLE001 - last line of defence: never crash the worker
+        letter = fallback_dead_letter(raw, settings=settings, source=source, now=now,
+                                      error=f"internal error: {short(exc)}")
+        return IngestResult(item_id=None, dead_letter=letter,
+                            outputs=[Output("dlq", source.key, letter.model_dump_json().encode("utf-8"))])
 
 
 def decode_and_extract(
@@ -126,56 +177,50 @@ def decode_and_extract(
     topic: str,
     partition: int | None = None,
     offset: int | None = None,
+    key: bytes | None = None,
     extractor: Extractor | None = None,
-    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    now: Callable[[], dt.datetime] = _utcnow,
 ) -> IngestResult:
-    """Turn one message value into its events, or into a dead letter with the right reason. Never raises."""
-    raw = payload if isinstance(payload, bytes) else (b"" if payload is None else bytes(payload))
-    item_id: str | None = None
-
-    def dead(reason: DeadLetterReason, error: str, **extra: Any) -> IngestResult:
-        letter = DeadLetter.for_payload(
-            raw, max_bytes=settings.dlq_max_payload_bytes, reason=reason, error=error, item_id=item_id,
-            source_topic=topic, source_partition=partition, source_offset=offset, failed_at=now(),
-        )
-        return IngestResult(item_id=item_id, dead_letter=letter, **extra)
-
+    """Turn one message value into its encoded events, or into a dead letter with the right reason,
+    running the extractor in this process (the CLI, tests; the worker runs it in
+    ``streams.extraction_pool`` with a time budget). Never raises."""
+    raw = as_bytes(payload)
+    source = Source(topic, partition, offset, key)
+    clock = now()
+    parsed = decode(raw, settings=settings, now=clock)
+    if parsed.item is None:
+        return conclude(raw, parsed, None, settings=settings, source=source, now=clock)
+    started = time.perf_counter()
+    produced: list[Any] | ExtractionFailed
     try:
-        parsed = parse_payload(raw, settings)
-        item_id = parsed.item_id
-        if parsed.item is None:
-            assert parsed.reason is not None
-            return dead(parsed.reason, parsed.error)
-        item = parsed.item
-
-        extract = extractor
-        started = time.perf_counter()
-        try:
-            if extract is None:
-                # imported lazily: a broken extractor must become extraction_error
-                # dead letters rather than a worker that cannot start
-                extract = load_extractor(settings.extractor)
-            produced = list(extract(item))
-        except Exception as exc:  # the extractor is someone else's code: contain it
-            return dead("extraction_error", _short(exc), item=item,
-                        extraction_seconds=time.perf_counter() - started)
-        elapsed = time.perf_counter() - started
-
-        try:
-            events = [_revalidate(ev) for ev in produced]
-        except (ValidationError, TypeError, ValueError) as exc:
-            return dead("event_invalid", _short(exc), item=item, extraction_seconds=elapsed)
-        return IngestResult(item_id=item.id, item=item, events=events, extraction_seconds=elapsed)
-    except Exception as exc:  # pragma: no cover - last line of defence: never crash the worker
-        return dead("schema_violation", _short(exc))
+        # loaded lazily: a broken extractor must become extraction_error dead letters
+        # rather than a worker that cannot start
+        extract = extractor if extractor is not None else load_extractor(settings.extractor)
+        produced = list(extract(parsed.item))
+    except Exception as exc:  # noqa: BLE001 - the extractor is someone else's code: contain it
+        produced = ExtractionFailed("extraction_error", short(exc))
+    return conclude(raw, parsed, produced, settings=settings, source=source, now=clock,
+                    extraction_seconds=time.perf_counter() - started)
 
 
-def _revalidate(event: object) -> SeizureEvent:
-    """Round-trip through the wire format: what we publish must parse back as the same event."""
-    if not isinstance(event, SeizureEvent):
+def event_key(event: SeizureEvent) -> bytes:
+    """Events are keyed by their area (so an area's state lives in one partition)."""
+    from streams.areas import area_of
+
+    return area_of(event).key.encode("utf-8")
+
+
+def _revalidate(event: object) -> tuple[SeizureEvent, bytes, bytes]:
+    """(event, key, value): round-trip through the wire format, so that what we publish parses
+    back as the same event and is valid UTF-8. Accepts an event or its wire JSON."""
+    if isinstance(event, (str, bytes)):
+        wire = event if isinstance(event, str) else event.decode("utf-8")
+    elif isinstance(event, SeizureEvent):
+        wire = event.model_dump_json()
+    else:
         raise TypeError(f"extractor returned {type(event).__name__}, not SeizureEvent")
-    wire = event.model_dump_json()
-    again = SeizureEvent.model_validate_json(wire)
+    value = wire.encode("utf-8")
+    again = SeizureEvent.model_validate_json(value)
     if not again.event_id:
         raise ValueError("event has no event_id")
-    return again
+    return again, event_key(again), value

@@ -14,6 +14,8 @@ import yaml
 from pydantic import Field
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from schemas.bounds import FigureBounds
+
 ENV_PREFIX = "SEIZUREWATCH_"
 
 
@@ -64,6 +66,11 @@ class Settings(BaseSettings):
         description="bytes per producer batch; 1 = one record per batch. Tansu 0.6 answers ListOffsets with "
                     "(last batch's base offset + 1), so with multi-record batches faust's table recovery stops "
                     "short of the changelog end and loses rows. Raise it (e.g. 16384) on a real Kafka cluster")
+    figure_bounds: FigureBounds = Field(
+        default_factory=FigureBounds,
+        description="largest figure one statement may carry, per kind and unit (JSON, e.g. "
+                    '`{"incident": {"kg": 20000}}`; unnamed limits keep their defaults, see schemas/bounds.py); '
+                    "items above go to the DLQ as figure_out_of_bounds")
     store: str = Field(default="memory://", description="faust table store URL (tables rebuild from changelogs)")
     commit_interval: float = Field(default=1.0, gt=0, description="seconds between offset commits")
 

@@ -10,6 +10,8 @@ import json
 import sys
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from streams.settings import ENV_PREFIX, Settings
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -20,7 +22,10 @@ def settings_table() -> str:
     rows = ["| setting | environment variable | default | meaning |", "|---|---|---|---|"]
     for name, field in Settings.model_fields.items():
         default = field.get_default(call_default_factory=True)
-        shown = "—" if default is None else f"`{json.dumps(default)}`" if isinstance(default, dict) else f"`{default}`"
+        if isinstance(default, BaseModel):
+            shown = "(nested; see meaning)"
+        else:
+            shown = "—" if default is None else f"`{json.dumps(default)}`" if isinstance(default, dict) else f"`{default}`"
         meaning = (field.description or "").replace("|", "\\|")
         rows.append(f"| `{name}` | `{ENV_PREFIX}{name.upper()}` | {shown} | {meaning} |")
     return "\n".join(rows)

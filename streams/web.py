@@ -27,6 +27,9 @@ list answer says a peer did not answer. Views never write a table and never talk
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
+import math
 import mimetypes
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +43,47 @@ if TYPE_CHECKING:
     from streams.runtime import Runtime
 
 STATIC_DIR = Path(__file__).resolve().parent / "web_static"
+log = logging.getLogger(__name__)
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN / ±Infinity replaced by None (JSON has no such numbers)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def strict_json(value: Any) -> bytes:
+    """The one JSON encoder of every HTTP answer: RFC 8259 JSON, always.
+
+    Python's ``json`` (and faust's) write ``Infinity`` and ``NaN``, which no JSON parser
+    accepts: one absurd sum made ``/api/provinces`` unreadable for the dashboard. A
+    non-finite number is sent as ``null`` instead (and logged: it is a bug upstream).
+    """
+    from faust.utils.json import JSONEncoder
+
+    try:
+        text = json.dumps(value, cls=JSONEncoder, allow_nan=False, ensure_ascii=False)
+    except ValueError:
+        log.error("non-finite number in an HTTP answer, sent as null")
+        text = json.dumps(_finite(value), cls=JSONEncoder, allow_nan=False, ensure_ascii=False)
+    return text.encode("utf-8", errors="replace")
+
+
+def _strict_json_responses(rt: Runtime) -> None:
+    """Every ``View.json`` answer of this app (ours and faust's) goes through ``strict_json``."""
+    web = rt.app.web
+
+    def json_response(value: Any, *, content_type: str | None = None, status: int = 200,
+                      reason: str | None = None, headers: Any = None) -> Any:
+        return web.bytes(strict_json(value), content_type=content_type or "application/json", status=status,
+                         reason=reason, headers=headers)
+
+    web.json = json_response
 
 
 def _table_alerts(rt: Runtime) -> list[Alert]:
@@ -142,6 +186,7 @@ def register(rt: Runtime) -> None:
     says a peer did not answer.
     """
     app = rt.app
+    _strict_json_responses(rt)
 
     @app.page("/api/health")
     async def get_health(self: fweb.View, request: fweb.Request) -> fweb.Response:

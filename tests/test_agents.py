@@ -42,6 +42,15 @@ class Recorder:
         return self.name
 
 
+async def settled(rt: Any, n: int, timeout: float = 5.0) -> None:
+    """Wait until ``n`` items are counted: ingest counts an item once its outputs are delivered,
+    in a task of its own (streams.ingest_agent), so ``put`` returning is not enough."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while sum(s.value for s in rt.metrics.items_consumed.collect()[0].samples if s.name.endswith("_total")) < n:
+        assert asyncio.get_running_loop().time() < deadline, "ingest did not settle"
+        await asyncio.sleep(0.01)
+
+
 def fake_extract(item: Any) -> list[SeizureEvent]:
     if "heroin" not in (item.text or ""):
         return []
@@ -69,6 +78,7 @@ async def test_ingest_publishes_events_keyed_by_area(rt: Any) -> None:
     async with rt.agents["ingest"].test_context() as agent:
         await agent.put(json.dumps({"id": "a", "text": "thu 25 bánh heroin"}).encode(), key=b"a")
         await agent.put(json.dumps({"id": "b", "text": "hội nghị phòng chống ma túy"}).encode(), key=b"b")
+        await settled(rt, 2)
     assert len(rt.area_events_topic.sent) == 1
     key, value = rt.area_events_topic.sent[0]
     ev = SeizureEvent.model_validate_json(value)
@@ -84,6 +94,7 @@ async def test_ingest_sends_bad_input_to_the_dlq(rt: Any) -> None:
     async with rt.agents["ingest"].test_context() as agent:
         await agent.put(b"[1, 2]", key=b"k1")
         await agent.put(b"\xff\xfe", key=b"k2")
+        await settled(rt, 2)
     reasons = [(k, DeadLetter.model_validate_json(v).reason) for k, v in rt.dlq_topic.sent]
     assert reasons == [(b"k1", "not_an_object"), (b"k2", "undecodable")]
     assert rt.area_events_topic.sent == []
@@ -122,3 +133,47 @@ async def test_area_agent_counts_a_bust_once_and_sends_events_busts_and_alerts(r
     assert len({a.alert_id for a in alerts}) == 2
     assert all(k == "Lạng Sơn".encode() for k, _ in rt.alerts_topic.sent)
     assert {a.alert_id for a in rt.latest_alerts.merged([])} == {a.alert_id for a in alerts}
+
+
+async def test_ingest_survives_a_message_whose_dead_letter_held_a_lone_surrogate(rt: Any) -> None:
+    """Issue 10 point 1: this message crashed the agent while it wrote the dead letter (and was lost)."""
+    async with rt.agents["ingest"].test_context() as agent:
+        for n in range(3):
+            await agent.put(b'{"id": "x\\udfff", "text": "thu 25 b\\u00e1nh heroin"}', key=b"s%d" % n)
+        await agent.put(json.dumps({"id": "ok", "text": "thu 25 bánh heroin"}).encode(), key=b"ok")
+        await settled(rt, 4)
+    letters = [DeadLetter.model_validate_json(v) for _, v in rt.dlq_topic.sent]
+    assert [d.reason for d in letters] == ["invalid_json"] * 3
+    assert [k for k, _ in rt.dlq_topic.sent] == [b"s0", b"s1", b"s2"]
+    assert len(rt.area_events_topic.sent) == 1
+
+
+class TooLarge(Recorder):
+    """A DLQ that refuses records above ``limit`` bytes, as a broker does (not retriable)."""
+
+    def __init__(self, name: str, limit: int) -> None:
+        super().__init__(name)
+        self.limit = limit
+
+    async def send(self, *, key: bytes | None = None, value: bytes) -> asyncio.Future:
+        from aiokafka.errors import MessageSizeTooLargeError
+
+        if len(value) > self.limit:
+            raise MessageSizeTooLargeError(f"{len(value)} bytes")
+        return await super().send(key=key, value=value)
+
+
+async def test_a_result_that_cannot_be_sent_becomes_an_unpublishable_dead_letter(rt: Any) -> None:
+    """A send failure retrying cannot cure must neither drop the message nor retry it for ever."""
+    rt.dlq_topic = TooLarge("dlq", limit=10_000)
+    rt.settings = rt.settings.model_copy(update={"max_message_bytes": 10_000})
+    big = b"[" + b"1," * 10_000 + b"1]"  # not_an_object: its dead letter is > 10,000 bytes
+    async with rt.agents["ingest"].test_context() as agent:
+        await agent.put(big, key=b"big")
+        await agent.put(json.dumps({"id": "ok", "text": "thu 25 bánh heroin"}).encode(), key=b"ok")
+        await settled(rt, 2)
+    [(key, value)] = rt.dlq_topic.sent
+    letter = DeadLetter.model_validate_json(value)
+    assert key == b"big" and letter.reason == "unpublishable" and letter.payload_truncated
+    assert letter.payload_size == len(big) and big.startswith(letter.original_bytes())
+    assert len(rt.area_events_topic.sent) == 1

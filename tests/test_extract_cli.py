@@ -40,10 +40,10 @@ def test_bad_inputs_are_reported_and_the_rest_processed(tmp_path: Path) -> None:
     assert proc.returncode == 1
     errors = proc.stderr.decode().strip().splitlines()
     assert len(errors) == 4, errors
-    assert "broken.json: invalid JSON" in errors[0]
-    assert "latin1.txt: not valid UTF-8" in errors[1]
-    assert "invalid.json: invalid item: news.text" in errors[2]
-    assert "items.jsonl:2: invalid JSON" in errors[3]
+    assert "broken.json: invalid_json: " in errors[0]
+    assert "latin1.txt: undecodable: not valid UTF-8" in errors[1]
+    assert "invalid.json: schema_violation: news.text" in errors[2]
+    assert "items.jsonl:2: invalid_json: " in errors[3]
     rows = [json.loads(line) for line in proc.stdout.decode().splitlines()]
     assert [r["id"] for r in rows] == ["good", "j1"]
     assert rows[0]["events"][0]["seizures"][0]["unit"] == "brick"
@@ -73,3 +73,31 @@ def test_help_names_every_input_kind() -> None:
     proc = run("--help")
     assert proc.returncode == 0
     assert b".jsonl" in proc.stdout and b"stdin" in proc.stdout
+
+
+HA_TINH_TITLE = ("Hà Tĩnh: bắt quả tang đối tượng vận chuyển 2 kg ma túy đá\n"
+                 "Ngày 3/5, Công an tỉnh Nghệ An phối hợp bắt quả tang Nguyễn Văn A (SN 1990) vận chuyển 2 kg "
+                 "ma túy đá. Công an tỉnh Nghệ An đang điều tra mở rộng vụ án.")
+
+
+def test_a_txt_file_reads_the_same_in_extract_and_publish(tmp_path: Path) -> None:
+    """Issue 10 point 13: the first line of a .txt is its title for `extract` as for `publish` -> worker
+    (the title outweighs two body mentions of Nghệ An here), because both use one reader."""
+    import datetime as dt
+
+    from streams.ingest import decode_and_extract
+    from streams.item_reader import records
+    from streams.settings import Settings
+
+    path = tmp_path / "ha-tinh.txt"
+    path.write_text(HA_TINH_TITLE, encoding="utf-8")
+    proc = run(str(path), "--published", "2024-05-04")
+    assert proc.returncode == 0, proc.stderr
+    via_extract = json.loads(proc.stdout)
+    assert [e["province"] for e in via_extract["events"]] == ["Hà Tĩnh"]
+
+    [record] = records(str(path), published="2024-05-04")  # what `publish` sends
+    result = decode_and_extract(record.payload, settings=Settings(), topic="t",  # what the worker does with it
+                                now=lambda: dt.datetime(2024, 5, 4, tzinfo=dt.UTC))
+    assert [e.model_dump(mode="json") for e in result.events] == via_extract["events"]
+    assert json.loads(record.payload)["title"] == HA_TINH_TITLE.splitlines()[0]

@@ -2,6 +2,7 @@
 models must refuse what a worker should never accept."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 
@@ -51,7 +52,7 @@ def test_items_default_to_news_and_drop_gold_fields() -> None:
 ])
 def test_invalid_items_are_refused(bad: object) -> None:
     with pytest.raises(ValidationError):
-        parse_item(bad)
+        parse_item(bad, today=dt.date(2025, 1, 1))
 
 
 def test_mass_is_normalised_and_counts_are_not() -> None:

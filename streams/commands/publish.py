@@ -2,11 +2,13 @@
 
 Inputs: ``.json`` files (one item, e.g. an annotated corpus item, or a JSON array of
 items), ``.jsonl`` files (one item per line), ``.txt`` files (the text of one news item;
-id = the file name without extension, title = the first line), folders (every such file
-inside, recursively, in name order) and ``-`` (JSON Lines on stdin).
+id = the file name without extension, title = the first non-empty line), folders (every
+such file inside, recursively, in name order) and ``-`` (JSON Lines on stdin, or one text).
+Files are read by the same reader as ``extract`` (streams.item_reader).
 
-Every record is checked locally with the worker's own parser (streams.ingest) first; a
-record that the worker would dead-letter is refused with a one-line error and not sent.
+Every record is checked locally with the worker's own reader first (its date check uses
+today's date); a record that the worker would dead-letter is refused with a one-line
+error (file, reason, problem) and not sent.
 ``--raw`` sends the bytes as they are (whole file, or each line of a .jsonl / stdin),
 which is how the DLQ is tested. Progress goes to stderr (tqdm), then a summary line.
 
@@ -17,23 +19,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
+import datetime as dt
 import sys
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-
 from streams.commands import user_doc
-
-SUFFIXES = (".json", ".jsonl", ".txt")
-
-
-@dataclass
-class Record:
-    origin: str          # file[:line], for error messages
-    payload: bytes
-    key: bytes | None = None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,74 +31,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - for JSON Lines on stdin")
     p.add_argument("--rate", type=float, default=0.0, metavar="N", help="messages per second (0 = as fast as possible)")
     p.add_argument("--raw", action="store_true", help="send bytes as they are, without local checks")
+    p.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for .txt inputs")
     p.add_argument("--topic", default=None, help="target topic (default SEIZUREWATCH_ITEMS_TOPIC)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
-def _text_item(path: Path) -> bytes:
-    text = path.read_text(encoding="utf-8")
-    first = next((ln.strip() for ln in text.splitlines() if ln.strip()), None)
-    return json.dumps({"id": path.stem, "type": "news", "title": first, "text": text}, ensure_ascii=False).encode()
-
-
-def expand(paths: list[str]) -> Iterator[Path | str]:
-    for p in paths:
-        if p == "-":
-            yield "-"
-            continue
-        path = Path(p)
-        if path.is_dir():
-            yield from sorted(f for f in path.rglob("*") if f.is_file() and f.suffix in SUFFIXES)
-        elif path.is_file():
-            yield path
-        else:
-            raise FileNotFoundError(p)
-
-
-def records(source: Path | str, raw: bool) -> Iterator[Record]:
-    """The records of one input, as bytes; ``raw`` keeps the bytes exactly as read."""
-    if source == "-":
-        for n, line in enumerate(sys.stdin.buffer, 1):
-            if line.strip() or raw:
-                yield Record(f"<stdin>:{n}", line.rstrip(b"\r\n"))
-        return
-    assert isinstance(source, Path)
-    data = source.read_bytes()
-    if source.suffix == ".jsonl":
-        for n, line in enumerate(data.splitlines(), 1):
-            if line.strip() or raw:
-                yield Record(f"{source}:{n}", line)
-    elif source.suffix == ".txt" and not raw:
-        yield Record(str(source), _text_item(source))
-    elif source.suffix == ".json" and not raw and data.lstrip()[:1] == b"[":
-        try:
-            items = json.loads(data)
-        except ValueError:
-            yield Record(str(source), data)
-            return
-        for n, obj in enumerate(items):
-            yield Record(f"{source}[{n}]", json.dumps(obj, ensure_ascii=False).encode())
-    else:
-        yield Record(str(source), data)
-
-
 def run(args: argparse.Namespace) -> int:
     from streams.cli import report_missing
+    from streams.item_reader import expand
     from streams.settings import Settings
 
     if (code := report_missing("publish", args.paths)) is not None:
         return code
     settings = Settings()
-    sources = list(expand(args.paths))
-    return asyncio.run(_publish(settings, sources, args))
+    return asyncio.run(_publish(settings, list(expand(args.paths)), args))
 
 
-async def _publish(settings: object, sources: list[Path | str], args: argparse.Namespace) -> int:
+async def _publish(settings: object, sources: list[str], args: argparse.Namespace) -> int:
     from aiokafka import AIOKafkaProducer
     from tqdm import tqdm
 
-    from streams.ingest import parse_payload
+    from streams.item_reader import read_item, records
 
     topic = args.topic or settings.items_topic  # type: ignore[attr-defined]
     producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap_servers,  # type: ignore[attr-defined]
@@ -125,14 +68,18 @@ async def _publish(settings: object, sources: list[Path | str], args: argparse.N
     next_at = time.monotonic()
     bar = tqdm(unit="msg", file=sys.stderr, disable=args.quiet or None, desc=f"publish → {topic}")
     try:
+        today = dt.date.today()
         for source in sources:
-            for rec in records(source, args.raw):
+            for rec in records(source, raw=args.raw, published=args.published):
+                if rec.problem is not None:
+                    refused += 1
+                    tqdm.write(f"refused {rec.origin}: {rec.problem}", file=sys.stderr)
+                    continue
                 if not args.raw:
-                    parsed = parse_payload(rec.payload, settings)  # type: ignore[arg-type]
+                    parsed = read_item(rec.payload, settings, today=today)  # type: ignore[arg-type]
                     if parsed.item is None:
                         refused += 1
-                        first = parsed.error.splitlines()[0] if parsed.error else ""
-                        tqdm.write(f"refused {rec.origin}: {parsed.reason}: {first[:200]}", file=sys.stderr)
+                        tqdm.write(f"refused {rec.origin}: {parsed.reason}: {parsed.summary[:200]}", file=sys.stderr)
                         continue
                     rec.key = parsed.item.id.encode()
                 if interval:

@@ -70,7 +70,9 @@ def bad_inputs() -> list[tuple[str, bytes, str]]:
         ("bad-nan-qty", (b'{"id": "n2", "type": "report", "seizures": [{"drug": "heroin", "quantity": NaN, '
                          b'"unit": "kg"}]}'), "schema_violation"),
         ("bad-type", j(type="tweet"), "unknown_item_type"),
-        ("bad-extra-field", j(lang="vi"), "schema_violation"),
+        ("bad-lone-surrogate", b'{"id": "s\\udfff", "text": "C\\u00f4ng an thu 2 kg heroin"}', "invalid_json"),
+        ("bad-absurd-figure", json.dumps({**report, "seizures": [{"drug": "heroin", "quantity": 1e308,
+                                                                  "unit": "kg"}]}).encode(), "figure_out_of_bounds"),
     ]
 
 
@@ -131,20 +133,21 @@ def key_of(ev: SeizureEvent) -> str:
 
 # ---------------------------------------------------------------- Kafka and HTTP helpers
 
-async def _produce(settings: Settings, records: list[tuple[str, bytes]]) -> None:
+async def _produce(settings: Settings, records: list[tuple[str, bytes]]) -> list[tuple[int, int]]:
     from aiokafka import AIOKafkaProducer
 
     producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap_servers, max_request_size=32 * 1024 * 1024)
     await producer.start()
     try:
         futs = [await producer.send(settings.items_topic, payload, key=key.encode()) for key, payload in records]
-        await asyncio.gather(*futs)
+        return [(md.partition, md.offset) for md in await asyncio.gather(*futs)]
     finally:
         await producer.stop()
 
 
-def produce(settings: Settings, records: list[tuple[str, bytes]]) -> None:
-    asyncio.run(_produce(settings, records))
+def produce(settings: Settings, records: list[tuple[str, bytes]]) -> list[tuple[int, int]]:
+    """Send ``(key, payload)`` records to the items topic; returns their (partition, offset)."""
+    return asyncio.run(_produce(settings, records))
 
 
 async def _read_topic(settings: Settings, topic: str) -> list[Any]:
