@@ -183,8 +183,13 @@ class Record:
 
 
 def text_item(text: str, item_id: str, published: str | None = None) -> bytes:
-    """The one plain-text rule: title = first non-empty line, text = everything (see the module docstring)."""
-    title = next((ln.strip() for ln in text.splitlines() if ln.strip()), None)
+    """The one plain-text rule: title = first non-empty line, text = everything (see the module docstring).
+
+    A text of one line has no title: the extractor does not read a headline repeated at the top
+    of the text (a scraped page), so a one-line title would leave nothing to read.
+    """
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    title = lines[0] if len(lines) > 1 else None
     item = {"id": item_id, "type": "news", "title": title, "text": text}
     if published:
         item["published"] = published
