@@ -30,10 +30,15 @@ def factor(drug: str, unit: str, factors: Mapping[str, float]) -> float | None:
     return float(value) if value is not None and value > 0 else None
 
 
+def estimate_kg(drug: str, unit: str, quantity: float, factors: Mapping[str, float]) -> float | None:
+    """The estimated mass of ``quantity`` ``unit`` of ``drug``; None when it is a mass or has no factor."""
+    f = factor(drug, unit, factors)
+    return None if f is None else round(quantity * f, 9)
+
+
 def seizure_estimate_kg(seizure: Seizure, factors: Mapping[str, float]) -> float | None:
     """The estimated mass of one seizure figure; None when it is measured or has no factor."""
-    f = factor(seizure.drug, seizure.unit, factors)
-    return None if f is None else round(seizure.quantity * f, 9)
+    return estimate_kg(seizure.drug, seizure.unit, seizure.quantity, factors)
 
 
 def estimates_by_drug(metrics: Mapping[str, float], factors: Mapping[str, float]) -> dict[str, float]:

@@ -1,11 +1,11 @@
-"""Exports for researchers: events and province totals as CSV, JSON Lines or Parquet.
+"""Exports for researchers: events, busts and area totals as CSV, JSON Lines or Parquet.
 
 Owns the exported datasets — their columns (``DATASETS``: name -> documented columns,
-the README's column tables are checked against them), how a read-model object becomes a
-flat row (``event_row``, ``province_rows``), the filters (``--since``, ``--province``) and the
-three file formats (``encode``). It does not read Kafka or tables: the worker's views hand
-it the events and the province summaries they already have (``streams.web``), so a new
-dataset (e.g. busts) is a column list and a row function.
+the README's column tables are checked against them), how a record or a read-model
+document becomes a flat row (``event_row``, ``bust_row``, ``area_rows``), the filters
+(``--since``, ``--province``) and the three file formats (``encode``). It does not read
+Kafka or tables: the worker's views hand it the events and busts of their topics and the
+area summaries of the read model (``streams.web_analysis``).
 
 Rows are flat so that a spreadsheet and pandas read them as they are: nested values (the
 seizures with their evidence, the evidence spans of the other fields) are JSON text in CSV
@@ -22,8 +22,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from schemas.events import SeizureEvent
-from streams.estimates import seizure_estimate_kg
+from schemas.busts import Bust
+from schemas.common import MASS_FACTOR_KG
+from schemas.events import EventRetraction, SeizureEvent
+from streams.estimates import estimate_kg, seizure_estimate_kg
 
 Format = Literal["csv", "jsonl", "parquet"]
 FORMATS: tuple[Format, ...] = ("csv", "jsonl", "parquet")
@@ -40,6 +42,8 @@ class Column:
 
 EVENT_COLUMNS: tuple[Column, ...] = (
     Column("event_id", "string", "deterministic id of the event (same report and figures, same id)"),
+    Column("cluster_id", "string", "the bust (bu-...) or period statistic (st-...) this report belongs to: "
+                                   "reports of one real-world seizure share it"),
     Column("item_id", "string", "id of the news item or report it was read from"),
     Column("source", "string", "the outlet or reporting unit"),
     Column("published", "date", "publication date of the item"),
@@ -66,18 +70,42 @@ EVENT_COLUMNS: tuple[Column, ...] = (
                                       "'suspects: «...» | heroin 20 brick: «20 bánh heroin»'"),
 )
 
-PROVINCE_COLUMNS: tuple[Column, ...] = (
-    Column("province", "string", "post-2025 province (or the area key)"),
-    Column("kind", "string", "incident or aggregate"),
-    Column("events", "integer", "events counted"),
-    Column("watermark", "date", "latest event date of the province"),
+BUST_COLUMNS: tuple[Column, ...] = (
+    Column("cluster_id", "string", "the bust: one real-world seizure, counted once however many reports told it"),
+    Column("area", "string", "area key: the post-2025 province, or LA:..., region:..., country:..., unknown"),
+    Column("date", "date", "the bust's date"),
+    Column("cases", "integer", "drug cases"),
+    Column("suspects", "integer", "suspects"),
+    Column("operations", "integer", "police operations"),
+    Column("measured_kg", "number", "sum of the figures stated as a mass, in kg"),
+    Column("estimated_kg", "number", "ESTIMATE from counted units (mass_estimate_kg); never included in measured_kg"),
+    Column("seizures", "json", "list of {drug, quantity, unit, qualifier}: the bust's current figures, merged from "
+                               "its reports (the most precise wins)"),
+    Column("reports", "integer", "how many reports (items) told this bust"),
+    Column("sources", "json", "the distinct outlets among them"),
+    Column("item_ids", "json", "the items of its reports (up to 32)"),
+    Column("event_ids", "json", "the events of its reports (up to 32): their evidence is in the events export"),
+    Column("first_seen", "date", "earliest publication among its reports"),
+    Column("last_seen", "date", "latest publication among its reports"),
+)
+
+AREA_COLUMNS: tuple[Column, ...] = (
+    Column("area", "string", "area key: the post-2025 province, or LA:..., region:..., country:..., unknown"),
+    Column("area_type", "string", "province, foreign_province, region, country or unknown"),
+    Column("name", "string", "the area's name"),
+    Column("kind", "string", "incident (sums over busts) or aggregate (the period headline figures)"),
+    Column("busts", "integer", "real-world busts counted"),
+    Column("periods", "integer", "distinct reported periods"),
+    Column("reports", "integer", "reports behind the busts and the period statistics"),
+    Column("watermark", "date", "latest bust date"),
     Column("metrics", "json", "metric -> value (cases, suspects, <drug>_kg, <drug>_pills ...) as in the tables; "
                               "in CSV and Parquet one column per metric follows instead"),
     Column("estimated_kg", "json", "ESTIMATE per drug from counted units (drug -> kg); in CSV and Parquet one "
                                    "column estimated_kg_<drug> per drug instead"),
+    Column("headline", "json", "aggregate rows: metric -> {value, start, end}, the span each headline figure covers"),
 )
 
-DATASETS: dict[str, tuple[Column, ...]] = {"events": EVENT_COLUMNS, "provinces": PROVINCE_COLUMNS}
+DATASETS: dict[str, tuple[Column, ...]] = {"events": EVENT_COLUMNS, "busts": BUST_COLUMNS, "provinces": AREA_COLUMNS}
 
 
 class ExportError(ValueError):
@@ -103,7 +131,7 @@ def event_row(event: SeizureEvent, factors: Mapping[str, float]) -> dict[str, An
     said = [f"{k}: «{v['text']}»" for k, v in evidence.items()]
     said += [f"{s['drug']} {s['quantity']:g} {s['unit']}: «{s['evidence']['text']}»" for s in seizures if s["evidence"]]
     return {
-        "event_id": event.event_id, "item_id": event.item_id, "source": event.source,
+        "event_id": event.event_id, "cluster_id": event.cluster_id, "item_id": event.item_id, "source": event.source,
         "published": _iso(event.published), "kind": event.kind, "country": event.country,
         "province": event.province, "province_2025": event.province_2025, "district": event.district,
         "commune": event.commune, "area": event.area, "date": _iso(event.date),
@@ -115,6 +143,24 @@ def event_row(event: SeizureEvent, factors: Mapping[str, float]) -> dict[str, An
     }
 
 
+def live_events(records: Iterable[SeizureEvent | EventRetraction]) -> list[SeizureEvent]:
+    """The events of a stretch of the events topic, in topic order, minus the retracted ones."""
+    by_id: dict[str, SeizureEvent] = {}
+    for rec in records:
+        if isinstance(rec, EventRetraction):
+            by_id.pop(rec.event_id, None)
+        else:
+            by_id[rec.event_id] = rec
+    return list(by_id.values())
+
+
+def _in_province(names: Iterable[str | None], province: str | None) -> bool:
+    if not province:
+        return True
+    wanted = province.casefold()
+    return any(n is not None and (n.casefold() == wanted or n.casefold().endswith(":" + wanted)) for n in names)
+
+
 def select_events(events: Iterable[SeizureEvent], since: dt.date | None = None,
                   province: str | None = None) -> list[SeizureEvent]:
     """Distinct events (by id, the last copy wins) dated on or after ``since`` in ``province``, in date order.
@@ -123,31 +169,65 @@ def select_events(events: Iterable[SeizureEvent], since: dt.date | None = None,
     without regard to case. Undated events are left out when ``since`` is given.
     """
     by_id: dict[str, SeizureEvent] = {}
-    wanted = province.casefold() if province else None
     for ev in events:
         if since is not None and (ev.event_date is None or ev.event_date < since):
             continue
-        if wanted is not None and wanted not in {(ev.province or "").casefold(), (ev.province_2025 or "").casefold()}:
+        if not _in_province((ev.province, ev.province_2025), province):
             continue
         by_id[ev.event_id] = ev
     return sorted(by_id.values(), key=lambda e: (e.event_date or dt.date.min, e.event_id))
 
 
-def province_rows(summaries: Iterable[Mapping[str, Any]], estimates: Mapping[str, Mapping[str, Mapping[str, float]]],
-                  province: str | None = None) -> list[dict[str, Any]]:
-    """One row per province and kind from ``GET /api/provinces`` entries (``metrics`` and ``estimated_kg`` nested)."""
+def live_busts(records: Iterable[tuple[bytes | None, Bust | None]]) -> list[Bust]:
+    """The busts of the compacted busts topic: the last record per key; a tombstone (None) removes it."""
+    by_key: dict[bytes | None, Bust] = {}
+    for key, bust in records:
+        if bust is None:
+            by_key.pop(key, None)
+        else:
+            by_key[key] = bust
+    return list(by_key.values())
+
+
+def select_busts(busts: Iterable[Bust], since: dt.date | None = None, province: str | None = None) -> list[Bust]:
+    """Busts dated on or after ``since`` in ``province`` (area key or name), in date order."""
+    out = [b for b in busts if (since is None or (b.date is not None and b.date >= since))
+           and _in_province((b.area,), province)]
+    return sorted(out, key=lambda b: (b.date or dt.date.min, b.cluster_id))
+
+
+def bust_row(bust: Bust, factors: Mapping[str, float]) -> dict[str, Any]:
+    """One flat row of ``BUST_COLUMNS``."""
+    seizures = [s.model_dump(mode="json") for s in bust.seizures]
+    measured = [s.quantity * MASS_FACTOR_KG[s.unit] for s in bust.seizures if s.unit in MASS_FACTOR_KG]
+    estimated = [e for e in (estimate_kg(s.drug, s.unit, s.quantity, factors) for s in bust.seizures) if e is not None]
+    return {
+        "cluster_id": bust.cluster_id, "area": bust.area, "date": _iso(bust.date), "cases": bust.cases,
+        "suspects": bust.suspects, "operations": bust.operations,
+        "measured_kg": round(sum(measured), 9) if measured else None,
+        "estimated_kg": round(sum(estimated), 9) if estimated else None,
+        "seizures": seizures, "reports": bust.reports, "sources": list(bust.sources), "item_ids": list(bust.item_ids),
+        "event_ids": list(bust.event_ids), "first_seen": _iso(bust.first_seen), "last_seen": _iso(bust.last_seen),
+    }
+
+
+def area_rows(summaries: Iterable[Mapping[str, Any]], province: str | None = None) -> list[dict[str, Any]]:
+    """One row per area and kind from ``/api/provinces`` and ``/api/areas`` entries (read_model.area_summary)."""
     rows = []
     for entry in summaries:
-        name = str(entry["province"])
-        if province and name.casefold() != province.casefold():
+        key = str(entry.get("area") or entry.get("province"))
+        name = str(entry.get("name") or key)
+        if not _in_province((key, name), province):
             continue
         for kind, metrics in (entry.get("totals") or {}).items():
             if not metrics:
                 continue
-            rows.append({"province": name, "kind": kind, "events": int(metrics.get("events", 0)),
-                         "watermark": entry.get("watermark"),
-                         "metrics": {k: v for k, v in sorted(metrics.items()) if k != "events"},
-                         "estimated_kg": dict(estimates.get(name, {}).get(kind, {}))})
+            rows.append({"area": key, "area_type": entry.get("area_type"), "name": name, "kind": kind,
+                         "busts": entry.get("busts"), "periods": entry.get("periods"), "reports": entry.get("reports"),
+                         "watermark": entry.get("watermark"), "metrics": dict(sorted(metrics.items())),
+                         "estimated_kg": dict((entry.get("estimated_kg") or {}).get(kind, {})),
+                         "headline": {m: {k: h.get(k) for k in ("value", "start", "end")}
+                                      for m, h in (entry.get("headline") or {}).items()} if kind == "aggregate" else {}})
     return rows
 
 
@@ -157,7 +237,8 @@ def flat(rows: list[dict[str, Any]], columns: tuple[Column, ...]) -> tuple[list[
     """Rows for tabular formats: nested columns as JSON text, except ``metrics`` / ``estimated_kg``
     of the province rows, which become one column each (``heroin_kg``, ``estimated_kg_heroin``)."""
     names = [c.name for c in columns]
-    spread = {c.name for c in columns if c.type == "json" and c.name in ("metrics", "estimated_kg")}
+    spread = {c.name for c in columns if c.type == "json" and c.name in ("metrics", "estimated_kg")
+              and any(x.name == "metrics" for x in columns)}
     extra: dict[str, list[str]] = {n: sorted({k for r in rows for k in (r.get(n) or {})}) for n in spread}
     header = [n for n in names if n not in spread]
     for n in names:

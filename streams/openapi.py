@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from schemas import api
+from streams.export import DATASETS
 from schemas.busts import Bust
 
 STATIC = "the dashboard page and its files (no CDN; works offline)"
@@ -40,7 +41,7 @@ class Route:
 
 SCOPE = Param("scope", "query", "`local`: this worker's partitions only (what peers ask each other)", enum=("local",))
 EXPORT_PARAMS = (
-    Param("dataset", "path", "what to export", enum=("events", "provinces")),
+    Param("dataset", "path", "what to export", enum=tuple(DATASETS)),
     Param("format", "query", "file format (default csv)", enum=("csv", "jsonl", "parquet")),
     Param("since", "query", "events dated on or after this day (YYYY-MM-DD)", format="date"),
     Param("province", "query", "one province (name at the time of the report or post-2025 name)"),
@@ -66,7 +67,7 @@ ROUTES: tuple[Route, ...] = (
           params=(Param("limit", "query", "at most N alerts", type="integer"), SCOPE), errors=(400,)),
     Route("/api/events/{event_id}", "a recent event with its item and the item's text (evidence highlighting)",
           api.EventResponse, params=(Param("event_id", "path", "the event id"), SCOPE), errors=(404,)),
-    Route("/api/export/{dataset}", "a download of events or province totals as CSV, JSON Lines or Parquet "
+    Route("/api/export/{dataset}", "a download of events, busts or area totals as CSV, JSON Lines or Parquet "
           "(columns in the README)", None, media="application/octet-stream", params=EXPORT_PARAMS, errors=(400, 404)),
     Route("/api/openapi.json", "this document", None),
     Route("/metrics", "Prometheus exposition", None, media="text/plain"),

@@ -10,6 +10,7 @@ incident sums per province), the export from ``streams.export`` over the events 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,8 @@ from aiohttp import web as aioweb
 from faust import web as fweb
 from pydantic import ValidationError
 
-from schemas.events import SeizureEvent
+from schemas.busts import Bust
+from schemas.events import EventRetraction, SeizureEvent
 from streams import export, geo, openapi
 from streams.estimates import estimates_by_drug
 
@@ -43,16 +45,31 @@ def monthly_series(rt: Runtime) -> dict[str, dict[str, dict[str, float]]]:
 
 
 async def read_events(settings: Settings) -> list[SeizureEvent]:
-    """Every event on the events topic now (duplicates included; ``export.select_events`` collapses them)."""
+    """The events on the events topic now, minus those a retraction withdrew (in topic order)."""
     from streams.topic_reader import read_to_end
 
-    events = []
+    records: list[SeizureEvent | EventRetraction] = []
     for m in await read_to_end(settings, settings.events_topic, client="export"):
         try:
-            events.append(SeizureEvent.model_validate_json(m.value))
-        except ValidationError as exc:  # only the ingest agent writes this topic
+            data = json.loads(m.value)
+            model = EventRetraction if isinstance(data, dict) and data.get("type") == "retraction" else SeizureEvent
+            records.append(model.model_validate(data))
+        except (ValueError, ValidationError) as exc:  # only the worker writes this topic
             log.error("unreadable record on %s at %s:%s: %s", settings.events_topic, m.partition, m.offset, exc)
-    return events
+    return export.live_events(records)
+
+
+async def read_busts(settings: Settings) -> list[Bust]:
+    """The current busts: the last record per key of the compacted busts topic (tombstones remove)."""
+    from streams.topic_reader import read_to_end
+
+    records: list[tuple[bytes | None, Bust | None]] = []
+    for m in await read_to_end(settings, settings.busts_topic, client="export"):
+        try:
+            records.append((m.key, None if m.value is None else Bust.model_validate_json(m.value)))
+        except ValidationError as exc:
+            log.error("unreadable record on %s at %s:%s: %s", settings.busts_topic, m.partition, m.offset, exc)
+    return export.live_busts(records)
 
 
 def _error(status: int, message: str) -> aioweb.Response:
@@ -106,7 +123,7 @@ def register(rt: Runtime) -> None:
 
 async def export_response(rt: Runtime, request: fweb.Request, dataset: str) -> Any:
     """The file of one dataset, or a JSON error naming what is wrong with the request."""
-    from streams.web import provinces_document
+    from streams.web import areas_document
 
     if dataset not in export.DATASETS:
         return _error(404, f"unknown dataset {dataset!r}: choose one of {', '.join(export.DATASETS)}")
@@ -119,15 +136,17 @@ async def export_response(rt: Runtime, request: fweb.Request, dataset: str) -> A
         return _error(400, f"since must be a date YYYY-MM-DD, not {request.query['since']!r}")
     province = request.query.get("province") or None
     columns = export.DATASETS[dataset]
+    factors = rt.settings.mass_estimate_kg
     if dataset == "events":
         events = export.select_events(await read_events(rt.settings), since=since, province=province)
-        rows = [export.event_row(e, rt.settings.mass_estimate_kg) for e in events]
+        rows = [export.event_row(e, factors) for e in events]
+    elif dataset == "busts":
+        rows = [export.bust_row(b, factors) for b in export.select_busts(await read_busts(rt.settings), since, province)]
     else:
         if since is not None:
-            return _error(400, "since applies to events; province totals are all-time (use the events export)")
-        doc = await provinces_document(rt)
-        estimates = {p["province"]: p.get("estimated_kg", {}) for p in doc["provinces"]}
-        rows = export.province_rows(doc["provinces"], estimates, province=province)
+            return _error(400, "since applies to events and busts; area totals are all-time")
+        entries = [e for field in ("provinces", "areas") for e in (await areas_document(rt, field))[field]]
+        rows = export.area_rows(entries, province=province)
     try:
         body = export.encode(rows, columns, fmt)
     except export.ExportError as exc:

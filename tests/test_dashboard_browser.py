@@ -2,8 +2,9 @@
 
 Publishes the seed reports and the packaged development corpus to a running worker, then
 checks what an analyst relies on: the table shows what the API says; the map has one mark
-per province with data at its place (other areas listed apart) and a click on a mark
-selects the province everywhere; the date range changes the table to the monthly sums of
+per province with data at its place (areas that are not provinces listed apart, with their
+type) and a click on a mark selects the province everywhere, its busts listed with the
+number of reports and sources behind each; the date range changes the table to the monthly sums of
 its months; "by drug" draws one group per unit on its own scale; counts are integers;
 the page fits a 400 px screen; an alert's event shows its source text with the evidence
 highlighted; and the page asks nothing of any other host. Screenshots land in
@@ -20,6 +21,7 @@ import json
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -112,16 +114,15 @@ def test_dashboard_map_time_figures_and_evidence(running_worker: Any) -> None:
     asyncio.run(_publish(settings.bootstrap_servers, settings.items_topic, items))
 
     api = _wait_for_stable(base_url)
-    areas = get_json(f"{base_url}/api/areas")  # abroad, regions, countries: shown apart from the provinces
-    expected = {(r.province, r.kind): r.metrics for r in normalise_provinces(api) + normalise_provinces(areas["areas"])}
-    estimated = {(p.get("province") or p["name"], k): sum(v.values()) for p in api["provinces"] + areas["areas"]
-                 for k, v in p.get("estimated_kg", {}).items()}
+    expected = {(r.province, r.kind): r.metrics for r in normalise_provinces(api)}
+    estimated = {(p["province"], k): sum(v.values()) for p in api["provinces"] for k, v in p.get("estimated_kg", {}).items()}
+    areas = {a["name"]: a for a in get_json(f"{base_url}/api/areas")["areas"]}  # not provinces: listed apart
     places = {p["name"] for p in get_json(f"{base_url}/api/places")["places"]}
     series = get_json(f"{base_url}/api/series")["areas"]
     alerts = normalise_alerts(get_json(f"{base_url}/api/alerts"))
     event_ids = [] if alerts else asyncio.run(_read_event_ids(settings.bootstrap_servers, settings.events_topic))
     with_data = {p for p, _ in expected}
-    on_map, apart = with_data & places, with_data - places
+    on_map, apart = with_data & places, (with_data - places) | set(areas)
     assert len(on_map) >= 5, on_map
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -162,8 +163,9 @@ def test_dashboard_map_time_figures_and_evidence(running_worker: Any) -> None:
             # the map: one mark per province with data, the other areas listed apart
             marks = page.eval_on_selector_all("#map circle.mark", "cs => cs.map(c => c.dataset.province)")
             assert sorted(marks) == sorted(on_map)
-            listed = page.eval_on_selector_all("#apart-list li", "ls => ls.map(l => l.dataset.province)")
-            assert sorted(listed) == sorted(apart)
+            listed = page.eval_on_selector_all("#apart-list li", "ls => ls.map(l => [l.dataset.province, l.dataset.areaType])")
+            assert sorted(n for n, _ in listed) == sorted(apart)
+            assert all(t == areas[n]["area_type"] for n, t in listed if n in areas)
             assert page.locator("#map circle.place").count() >= 34  # every province as a dot, no tiles
 
             # a click on a mark selects the province everywhere
@@ -174,6 +176,14 @@ def test_dashboard_map_time_figures_and_evidence(running_worker: Any) -> None:
             assert page.eval_on_selector("#province-select", "s => s.value") == target
             assert page.eval_on_selector_all("#map circle.mark.selected", "cs => cs.map(c => c.dataset.province)") == [target]
             assert target in page.inner_text("#by-drug-caption")
+            # ... and its busts: each counted once, with how many reports and sources told it
+            detail = get_json(f"{base_url}/api/provinces/{quote(target)}")
+            page.wait_for_function("n => document.querySelector('#busts-name').textContent === n", arg=target)
+            page.wait_for_function("n => document.querySelectorAll('#bust-list li[data-cluster-id]').length === n",
+                                   arg=len(detail["bust_list"]))
+            shown_busts = page.eval_on_selector_all("#bust-list li[data-cluster-id]", """ls => ls.map(l => [
+                l.dataset.clusterId, Number(l.dataset.reports), Number(l.dataset.sources)])""")
+            assert shown_busts == [[b["cluster_id"], b["reports"], len(b["sources"])] for b in detail["bust_list"]]
             page.click("#selection-clear")
 
             # "by drug": one group per unit, each on its own scale (its largest bar is full width)

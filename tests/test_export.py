@@ -11,15 +11,21 @@ import json
 import pandas as pd
 import pytest
 
-from schemas.events import SeizureEvent
+from schemas.busts import Bust, BustSeizure
+from schemas.events import EventRetraction, SeizureEvent
 from schemas.items import parse_item
 from streams.export import (
+    AREA_COLUMNS,
+    BUST_COLUMNS,
     EVENT_COLUMNS,
-    PROVINCE_COLUMNS,
     ExportError,
+    area_rows,
+    bust_row,
     encode,
     event_row,
-    province_rows,
+    live_busts,
+    live_events,
+    select_busts,
     select_events,
 )
 from streams.extraction import extract
@@ -99,20 +105,51 @@ def test_filters_since_and_province(events: list[SeizureEvent]) -> None:
     assert in_province and all(name in (e.province, e.province_2025) for e in in_province)
 
 
-def test_province_rows_spread_metrics_into_columns_in_tabular_formats() -> None:
-    summaries = [{"province": "Sơn La", "watermark": "2023-06-03", "totals": {
-        "incident": {"events": 2, "cases": 2, "heroin_bricks": 8, "bricks": 8},
-        "aggregate": {"events": 1, "cases": 977}}}]
-    estimates = {"Sơn La": {"incident": {"heroin": 2.8}}}
-    rows = province_rows(summaries, estimates)
-    frame = pd.read_csv(io.BytesIO(encode(rows, PROVINCE_COLUMNS, "csv")))
-    assert list(frame["kind"]) == ["incident", "aggregate"]
-    assert list(frame["cases"]) == [2, 977] and frame.loc[0, "heroin_bricks"] == 8
+def test_area_rows_spread_metrics_into_columns_in_tabular_formats() -> None:
+    summaries = [{"area": "Sơn La", "area_type": "province", "name": "Sơn La", "province": "Sơn La", "busts": 2,
+                  "periods": 1, "reports": 4, "watermark": "2023-06-03",
+                  "totals": {"incident": {"events": 2, "cases": 2, "heroin_bricks": 8, "bricks": 8},
+                             "aggregate": {"cases": 3352}},
+                  "headline": {"cases": {"value": 3352, "start": "2019-01-01", "end": "2021-12-31", "periods": []}},
+                  "estimated_kg": {"incident": {"heroin": 2.8}}},
+                 {"area": "LA:Hủa Phăn", "area_type": "foreign_province", "name": "Hủa Phăn", "busts": 1,
+                  "periods": 0, "reports": 1, "watermark": None, "totals": {"incident": {"events": 1, "heroin_kg": 3}}}]
+    rows = area_rows(summaries)
+    frame = pd.read_csv(io.BytesIO(encode(rows, AREA_COLUMNS, "csv")))
+    assert list(frame["kind"]) == ["incident", "aggregate", "incident"]
+    assert list(frame["area_type"]) == ["province", "province", "foreign_province"]
+    assert list(frame["cases"])[:2] == [2, 3352] and frame.loc[0, "heroin_bricks"] == 8
     assert frame.loc[0, "estimated_kg_heroin"] == pytest.approx(2.8) and pd.isna(frame.loc[1, "estimated_kg_heroin"])
-    parquet = pd.read_parquet(io.BytesIO(encode(rows, PROVINCE_COLUMNS, "parquet")))
-    assert list(parquet["cases"]) == [2, 977]
-    assert [json.loads(line) for line in encode(rows, PROVINCE_COLUMNS, "jsonl").splitlines()] == rows
-    assert province_rows(summaries, estimates, province="hà nội") == []
+    assert json.loads(frame.loc[1, "headline"]) == {"cases": {"value": 3352, "start": "2019-01-01", "end": "2021-12-31"}}
+    parquet = pd.read_parquet(io.BytesIO(encode(rows, AREA_COLUMNS, "parquet")))
+    assert list(parquet["busts"]) == [2, 2, 1] and parquet.loc[2, "heroin_kg"] == 3
+    assert [json.loads(line) for line in encode(rows, AREA_COLUMNS, "jsonl").splitlines()] == rows
+    assert area_rows(summaries, province="hà nội") == []
+    assert [r["area"] for r in area_rows(summaries, province="hủa phăn")] == ["LA:Hủa Phăn"]
+
+
+def test_busts_round_trip_and_the_latest_record_of_a_bust_wins() -> None:
+    first = Bust(cluster_id="bu-1", area="Sơn La", date=dt.date(2023, 6, 2), suspects=2, reports=1, sources=["A"],
+                 seizures=[BustSeizure(drug="heroin", quantity=12, unit="brick", qualifier="about"),
+                           BustSeizure(drug="heroin", quantity=4.2, unit="kg", qualifier="about")])
+    later = first.model_copy(update={"reports": 3, "sources": ["A", "B"], "last_seen": dt.date(2023, 6, 4)})
+    gone = Bust(cluster_id="bu-2", area="Lào Cai", date=dt.date(2023, 1, 1), reports=1, cases=1)
+    busts = live_busts([(b"bu-1", first), (b"bu-2", gone), (b"bu-1", later), (b"bu-2", None)])
+    assert busts == [later]
+    rows = [bust_row(b, FACTORS) for b in select_busts(busts, since=dt.date(2023, 6, 1), province="sơn la")]
+    assert rows[0]["measured_kg"] == pytest.approx(4.2) and rows[0]["estimated_kg"] == pytest.approx(4.2)
+    frame = pd.read_csv(io.BytesIO(encode(rows, BUST_COLUMNS, "csv")))
+    assert list(frame.columns) == [c.name for c in BUST_COLUMNS]
+    assert frame.loc[0, "reports"] == 3 and json.loads(frame.loc[0, "sources"]) == ["A", "B"]
+    assert pd.read_parquet(io.BytesIO(encode(rows, BUST_COLUMNS, "parquet"))).loc[0, "date"] == dt.date(2023, 6, 2)
+    assert select_busts(busts, since=dt.date(2024, 1, 1)) == []
+
+
+def test_retracted_events_are_not_exported(events: list[SeizureEvent]) -> None:
+    gone = events[0]
+    records = [*events, EventRetraction(event_id=gone.event_id, item_id=gone.item_id, area="x")]
+    assert gone.event_id not in {e.event_id for e in live_events(records)}
+    assert len(live_events(records)) == len({e.event_id for e in events}) - 1
 
 
 def test_unknown_format_is_refused() -> None:

@@ -1,7 +1,10 @@
 """``seizurewatch export DATASET``: events or province totals of a running worker as a file.
 
-DATASET is `events` (one row per event: its figures, place, dates, source and the
-evidence text of every figure) or `provinces` (one row per province and kind). Formats:
+DATASET is `events` (one row per report's event: its figures, place, dates, source, the
+evidence text of every figure and the bust it belongs to), `busts` (one row per
+real-world seizure, counted once, with how many reports and which sources told it) or
+`provinces` (one row per area and kind: the provinces, then the areas that are not
+provinces, apart by `area_type`). Formats:
 `csv` (UTF-8, opens in pandas and spreadsheets), `jsonl`, `parquet`. The same files are
 served by the worker as `GET /api/export/DATASET?format=...&since=...&province=...`;
 the columns are listed in the README. Estimated masses (counted units converted with
@@ -24,12 +27,12 @@ from streams.commands.tables import base_url
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="download events or province totals as CSV, JSON Lines or Parquet",
+    p = sub.add_parser("export", help="download events, busts or area totals as CSV, JSON Lines or Parquet",
                        description=user_doc(__doc__), formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("dataset", choices=("events", "provinces"), help="what to export")
+    p.add_argument("dataset", choices=("events", "busts", "provinces"), help="what to export")
     p.add_argument("--format", choices=("csv", "jsonl", "parquet"), default="csv", help="file format (default csv)")
     p.add_argument("--since", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
-                   help="events dated on or after this day (events only)")
+                   help="events or busts dated on or after this day")
     p.add_argument("--province", default=None, metavar="NAME", help="one province (old or post-2025 name)")
     p.add_argument("--output", "-o", type=Path, default=None, metavar="FILE",
                    help="write here (default: standard output; parquet needs a file)")

@@ -21,6 +21,7 @@ const IGNORED_KEYS = new Set(["province", "name", "kind", "event_ids", "events_c
 const state = {
   rows: [],          // all-time: [{province, kind, metrics: {name: number}}]
   places: new Map(), // name -> {lat, lon, current}
+  areas: new Map(),  // name -> {key, type, busts, reports}: provinces and the areas that are not provinces
   series: {},        // province -> YYYY-MM -> {metric: value} (incidents)
   metrics: [],       // metric names seen, in display order
   range: { from: "", to: "" },
@@ -68,6 +69,7 @@ function fmt(value, metric = "") {
 
 /** "heroin_kg" -> "heroin (kg)", "meth_pills" -> "meth pills", "est_kg" -> "est. kg". */
 function label(metric) {
+  if (metric === "events" && state.bustsApi) return "busts";
   const names = { kg: "all drugs (kg)", pills: "all pills", bricks: "all bricks", packages: "all packages",
     doses: "all doses", est_kg: "est. kg", events: "events" };
   if (names[metric]) return names[metric];
@@ -142,15 +144,17 @@ function normaliseProvinces(data) {
   const rows = [];
   for (const entry of list || []) {
     if (!entry || typeof entry !== "object") continue;
-    const name = entry.province ?? entry.name ?? entry.area;
+    const name = entry.name ?? entry.province ?? entry.area;
     if (!name) continue;
+    const area = { key: entry.area ?? name, type: entry.area_type ?? "province", busts: entry.busts,
+      reports: entry.reports };
     const kinds = splitByKind(entry);
     for (const kind of KINDS) {
       if (!kinds[kind] || !Object.keys(kinds[kind]).length) continue;
       const est = Object.values(entry.estimated_kg?.[kind] || {}).reduce((a, b) => a + b, 0);
       const metrics = { ...kinds[kind] };
       if (est) metrics.est_kg = est;
-      rows.push({ province: name, kind, metrics, estimates: entry.estimated_kg?.[kind] || {} });
+      rows.push({ province: name, kind, metrics, estimates: entry.estimated_kg?.[kind] || {}, area });
     }
   }
   return rows;
@@ -211,12 +215,20 @@ const inRange = (ym) => (!state.range.from || ym >= state.range.from) && (!state
 /** Rows the table, map and by-drug chart show: all-time rows, or incident sums over the months in range. */
 function effectiveRows() {
   if (!rangeActive()) return state.rows.filter((r) => state.kind === "all" || r.kind === state.kind);
+  return rangeRows();
+}
+
+/** Vietnamese provinces (the table, the map's circles, the charts); other areas are listed apart. */
+const isProvince = (r) => (r.area?.type ?? "province") === "province";
+const provinceRows = () => effectiveRows().filter(isProvince);
+
+function rangeRows() {
   if (state.kind === "aggregate") return [];
   const rows = [];
   for (const [province, months] of Object.entries(state.series)) {
     const metrics = {};
     for (const [ym, values] of Object.entries(months)) if (inRange(ym)) sumInto(metrics, values);
-    if (Object.keys(metrics).length) rows.push({ province, kind: "incident", metrics, estimates: {} });
+    if (Object.keys(metrics).length) rows.push({ province, kind: "incident", metrics, estimates: {}, area: state.areas.get(province) });
   }
   return rows;
 }
@@ -261,7 +273,7 @@ function sortedRows(rows) {
 function renderTable() {
   const head = $("#province-table thead tr");
   const body = $("#province-table tbody");
-  const rows = effectiveRows();
+  const rows = provinceRows();
   const shown = tableColumns(orderMetrics(rows));
   if (!shown.includes(state.sort.key) && !["province", "kind"].includes(state.sort.key)) {
     state.sort = { key: shown[0] ?? "province", dir: shown.length ? -1 : 1 };
@@ -318,6 +330,7 @@ function renderMap() {
   const host = $("#map");
   const rows = effectiveRows();
   const values = mapValues(rows);
+  const onMap = (name) => state.places.has(name) && (state.areas.get(name)?.type ?? "province") === "province";
   const W = (MAP.lonMax - MAP.lonMin) * MAP.k * COS_LAT + 20, H = (MAP.latMax - MAP.latMin) * MAP.k + 20;
   const svg = svgEl("svg", { viewBox: `0 0 ${W.toFixed(0)} ${H.toFixed(0)}`, class: "map-svg" });
   for (let lat = 10; lat <= 22; lat += 4) {
@@ -330,7 +343,7 @@ function renderMap() {
     svg.append(svgEl("circle", { cx: x, cy: y, r: p.current ? 2 : 1.3, class: "place" }));
   }
   const max = Math.max(1e-9, ...[...values.values()].map((v) => v.value));
-  const marks = [...values.entries()].filter(([name]) => state.places.has(name))
+  const marks = [...values.entries()].filter(([name]) => onMap(name))
     .sort((a, b) => b[1].value - a[1].value);  // small circles on top of large ones
   for (const [name, { value, kind }] of marks) {
     const p = state.places.get(name);
@@ -348,11 +361,14 @@ function renderMap() {
     }
   }
   host.replaceChildren(svg);
-  const apart = [...values.entries()].filter(([name]) => !state.places.has(name))
+  const apart = [...values.entries()].filter(([name]) => !onMap(name))
     .sort((a, b) => b[1].value - a[1].value);
+  const TYPE = { foreign_province: "abroad", region: "region", country: "country", unknown: "no place", province: "province" };
   $("#apart-list").replaceChildren(...apart.map(([name, { value, kind }]) => {
-    const li = el("li", { "data-province": name, class: name === state.province ? "selected" : "" },
-      el("span", { text: name }), el("b", { text: fmt(value, state.mapMetric) }), el("small", { text: ` ${kind}s` }));
+    const type = state.areas.get(name)?.type ?? "province";
+    const li = el("li", { "data-province": name, "data-area-type": type, class: name === state.province ? "selected" : "" },
+      el("span", { text: name }), el("small", { class: "area-type", text: TYPE[type] ?? type }),
+      el("b", { text: fmt(value, state.mapMetric) }));
     li.addEventListener("click", () => selectProvince(name));
     return li;
   }));
@@ -363,7 +379,7 @@ function renderMap() {
 /* ---------- by drug, grouped by unit ---------- */
 
 function renderDrugChart() {
-  const rows = effectiveRows().filter((r) => !state.province || r.province === state.province);
+  const rows = (state.province ? effectiveRows() : provinceRows()).filter((r) => !state.province || r.province === state.province);
   const kinds = [...new Set(rows.map((r) => r.kind))].sort();
   const where = state.province ?? "all provinces";
   $("#by-drug-caption").textContent = `${kinds.map((k) => `${k}s`).join(" and ") || "no figures"}, ${where}, ${rangeCaption()}`;
@@ -434,7 +450,10 @@ function monthlyPoints(byMonth, metric) {
 
 function nationalByMonth() {
   const out = {};
-  for (const months of Object.values(state.series)) for (const [ym, v] of Object.entries(months)) sumInto(out[ym] ||= {}, v);
+  for (const [name, months] of Object.entries(state.series)) {
+    if ((state.areas.get(name)?.type ?? "province") !== "province") continue;
+    for (const [ym, v] of Object.entries(months)) sumInto(out[ym] ||= {}, v);
+  }
   return out;
 }
 
@@ -527,8 +546,39 @@ function renderSelectors() {
   state.nationalMetric = fill($("#national-metric"), state.nationalMetric, national);
 }
 
+/** The selected area's detail: its latest busts (reports, sources) and reported period figures. */
+async function refreshBusts(name) {
+  const host = $("#bust-list"), periods = $("#period-list");
+  $("#busts-name").textContent = name ?? "";
+  if (!name) { host.replaceChildren(); periods.replaceChildren(); return; }
+  const area = state.areas.get(name);
+  const path = (area?.type ?? "province") === "province" ? `/api/provinces/${encodeURIComponent(name)}`
+    : `/api/areas/${encodeURIComponent(area.key)}`;
+  let detail;
+  try { detail = await getJSON(path); } catch (err) { host.replaceChildren(el("li", { class: "empty", text: `No detail for ${name}.` })); return; }
+  if (name !== (state.province ?? $("#province-select").value)) return;
+  const figures = (b) => [
+    b.cases ? `${fmt(b.cases, "cases")} cases` : null, b.suspects ? `${fmt(b.suspects, "suspects")} suspects` : null,
+    ...(b.seizures || []).map((z) => `${fmt(z.quantity, z.unit === "kg" ? "kg" : "count")} ${z.unit} ${z.drug.replace(/_/g, " ")}`),
+  ].filter(Boolean).join(", ");
+  host.replaceChildren(...(detail.bust_list || []).map((b) => {
+    const sources = b.sources || [];
+    const li = el("li", { "data-cluster-id": b.cluster_id, "data-reports": b.reports, "data-sources": sources.length });
+    li.append(el("b", { text: b.date ?? "undated" }), ` ${figures(b) || "figures withdrawn"} `);
+    li.append(el("span", { class: "provenance", text: `${b.reports} report${b.reports === 1 ? "" : "s"} · ${sources.length} source${sources.length === 1 ? "" : "s"}${sources.length ? ": " + sources.join(", ") : ""}` }));
+    for (const id of (b.event_ids || []).slice(0, 3)) li.append(" ", el("a", { href: `#event=${encodeURIComponent(id)}`, class: "event-link", text: "evidence" }));
+    return li;
+  }));
+  if (!(detail.bust_list || []).length) host.replaceChildren(el("li", { class: "empty", text: "No bust." }));
+  const heads = Object.entries(detail.headline || {});
+  periods.replaceChildren(...heads.map(([metric, h]) => el("li", { "data-metric": metric },
+    el("b", { text: fmt(h.value, metric) }), ` ${label(metric)}, ${h.start ?? "…"} to ${h.end ?? "…"}`,
+    el("small", { text: ` (${(h.periods || []).length || 1} reported period${(h.periods || []).length > 1 ? "s" : ""}, not added when they overlap)` }))));
+}
+
 async function refreshSeries() {
   const name = $("#province-select").value;
+  refreshBusts(state.province ?? name);
   if (!name) return;
   const metric = state.seriesMetric;
   if (state.seriesMode === "month") {
@@ -624,6 +674,12 @@ function highlight(text, spans) {
 }
 
 async function showEvent(id) {
+  if (id.startsWith("bu-")) {  // an alert names a bust: show the first report that told it
+    try {
+      const bust = await getJSON(`/api/busts/${encodeURIComponent(id)}`);
+      if (bust.event_ids?.length) id = bust.event_ids[0];
+    } catch (err) { /* shown as not found below */ }
+  }
   state.eventId = id;
   const view = $("#event-view");
   view.hidden = false;
@@ -683,6 +739,8 @@ async function refresh() {
       state.places = new Map(places.places.map((p) => [p.name, p]));
     }
     state.rows = [...normaliseProvinces(provinces), ...(areas ? normaliseProvinces(areas) : [])];
+    state.areas = new Map(state.rows.map((r) => [r.province, r.area]));
+    state.bustsApi = (provinces?.provinces ?? []).some((p) => "busts" in p);
     state.series = series.areas || {};
     state.metrics = orderMetrics(state.rows);
     renderSelectors();

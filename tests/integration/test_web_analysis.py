@@ -79,12 +79,12 @@ def worker(settings_factory: Callable[..., Any], start_worker: Callable[..., Any
     wait_until(lambda: consumed(w.base_url) >= len(samples), 90)
 
     def aggregated() -> bool:
-        events = {SeizureEvent.model_validate_json(v).event_id for v in read_topic(settings, settings.events_topic)}
+        events = events_on_topic(settings)
         docs = get(f"{w.base_url}/api/provinces")["provinces"] + get(f"{w.base_url}/api/areas")["areas"]
         counted = sum(p["reports"] for p in docs)  # each event is one report of a bust or a period statistic
         return bool(events) and counted == len(events)
 
-    wait_until(aggregated, 60)
+    wait_until(aggregated, 90)
     try:
         yield w
     finally:
@@ -102,10 +102,26 @@ def consumed(base_url: str) -> float:
                if ln.startswith("seizurewatch_items_consumed_total{"))
 
 
-def read_topic(settings: Any, topic: str) -> list[bytes]:
+def events_on_topic(settings: Any) -> list[SeizureEvent]:
+    """The events of the events topic that no later retraction withdrew."""
+    out: dict[str, SeizureEvent] = {}
+    for value in read_topic(settings, settings.events_topic):
+        data = json.loads(value)
+        if data.get("type") == "retraction":
+            out.pop(data["event_id"], None)
+        else:
+            out[data["event_id"]] = SeizureEvent.model_validate(data)
+    return list(out.values())
+
+
+async def _records(settings: Any, topic: str) -> list[Any]:
     from streams.topic_reader import read_to_end
 
-    return [m.value for m in asyncio.run(read_to_end(settings, topic))]
+    return await read_to_end(settings, topic)
+
+
+def read_topic(settings: Any, topic: str) -> list[bytes]:
+    return [m.value for m in asyncio.run(_records(settings, topic))]
 
 
 @pytest.mark.parametrize("path", ["/nope", "/api/nope", "/api/provinces/Nowhere"])
@@ -128,16 +144,16 @@ def test_openapi_lists_the_registered_routes_and_the_responses_match_its_models(
     base = worker.base_url
     provinces = api.ProvincesResponse.model_validate(get(f"{base}/api/provinces"))
     assert provinces.provinces and not provinces.partial
-    name = next(p.province for p in provinces.provinces if p.totals.get("incident"))
+    name = next(p.name for p in provinces.provinces if p.totals.get("incident"))
     api.ProvinceDetail.model_validate(get(f"{base}/api/provinces/{urllib.request.quote(name)}"))
     api.Health.model_validate(get(f"{base}/api/health"))
     alerts = api.AlertsResponse.model_validate(get(f"{base}/api/alerts"))
     series = api.SeriesResponse.model_validate(get(f"{base}/api/series"))
     assert name in series.areas
     places = api.PlacesResponse.model_validate(get(f"{base}/api/places"))
-    assert {p.name for p in places.places if p.current} >= {p.province for p in provinces.provinces} - {"unknown"}
+    assert {p.name for p in places.places if p.current} >= {p.name for p in provinces.provinces}
     assert all(a.rule for a in alerts.alerts)
-    event_id = SeizureEvent.model_validate_json(read_topic(worker.settings, worker.settings.events_topic)[0]).event_id
+    event_id = next(e.event_id for e in events_on_topic(worker.settings))
     event = api.EventResponse.model_validate(get(f"{base}/api/events/{event_id}"))
     assert event.item and event.item.text and "text" not in get(f"{base}/api/events/{event_id}")
 
@@ -167,8 +183,7 @@ def export(worker: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *argv: 
 
 
 def test_export_round_trips_in_every_format(worker: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    on_topic = {e.event_id: e for e in map(SeizureEvent.model_validate_json,
-                                           read_topic(worker.settings, worker.settings.events_topic))}
+    on_topic = {e.event_id: e for e in events_on_topic(worker.settings)}
     csv = pd.read_csv(export(worker, monkeypatch, tmp_path, "events", "--format", "csv"), dtype={"item_id": str})
     assert len(csv) == len(on_topic) and set(csv["event_id"]) == set(on_topic)
     for _, row in csv.iterrows():
@@ -190,16 +205,34 @@ def test_export_round_trips_in_every_format(worker: Any, monkeypatch: pytest.Mon
     assert set(one["event_id"]) == {i for i, e in on_topic.items() if province in (e.province, e.province_2025)}
 
     table = pd.read_csv(export(worker, monkeypatch, tmp_path, "provinces"))
-    api_doc = get(f"{worker.base_url}/api/provinces")["provinces"]
-    expected = {(p["province"], k): m for p in api_doc for k, m in p["totals"].items() if m}
-    assert {(r["province"], r["kind"]) for _, r in table.iterrows()} == set(expected)
+    api_doc = get(f"{worker.base_url}/api/provinces")["provinces"] + get(f"{worker.base_url}/api/areas")["areas"]
+    expected = {(p["area"], k): (p, m) for p in api_doc for k, m in p["totals"].items() if m}
+    assert {(r["area"], r["kind"]) for _, r in table.iterrows()} == set(expected)
+    assert set(table["area_type"]) >= {"province"}
     for _, r in table.iterrows():
-        assert r["events"] == expected[(r["province"], r["kind"])].get("events", 0)  # busts; 0 for period headlines
-        assert r["cases"] == pytest.approx(expected[(r["province"], r["kind"])].get("cases", float("nan")), nan_ok=True)
+        entry, metrics = expected[(r["area"], r["kind"])]
+        assert r["busts"] == entry["busts"] and r["area_type"] == entry["area_type"]
+        assert r["cases"] == pytest.approx(metrics.get("cases", float("nan")), nan_ok=True)
+
+    # busts: one row per real-world seizure on the busts topic, with its reports and sources
+    from schemas.busts import Bust
+
+    latest: dict[bytes, Any] = {}
+    for m in asyncio.run(_records(worker.settings, worker.settings.busts_topic)):
+        latest[m.key] = m.value
+    busts = {b.cluster_id: b for b in (Bust.model_validate_json(v) for v in latest.values() if v is not None)}
+    rows = pd.read_csv(export(worker, monkeypatch, tmp_path, "busts", "--format", "csv"))
+    assert busts and set(rows["cluster_id"]) == set(busts)
+    for _, r in rows.iterrows():
+        assert r["reports"] == busts[r["cluster_id"]].reports
+        assert json.loads(r["sources"]) == busts[r["cluster_id"]].sources
+    assert {e.cluster_id for e in on_topic.values() if e.kind == "incident"} == set(busts)
+    jsonl = export(worker, monkeypatch, tmp_path, "busts", "--format", "jsonl").read_text(encoding="utf-8")
+    assert [json.loads(line)["cluster_id"] for line in jsonl.splitlines()] == list(rows["cluster_id"])
 
 
 def test_export_refuses_bad_requests_with_json_errors(worker: Any) -> None:
-    for query, status in (("/api/export/busts-of-2099", 404), ("/api/export/events?format=xlsx", 400),
+    for query, status in (("/api/export/everything", 404), ("/api/export/events?format=xlsx", 400),
                           ("/api/export/events?since=yesterday", 400)):
         with pytest.raises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(f"{worker.base_url}{query}", timeout=10)
