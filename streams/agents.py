@@ -96,8 +96,8 @@ async def apply_area_message(rt: Runtime, value: bytes) -> area_state.Step | Non
         log.warning("ALERT %s %s %s=%s (threshold %s)", a.rule, a.province, a.metric, a.value, a.threshold)
     if futures:
         await asyncio.gather(*futures)
-    if step.rule_write is not None:
-        index.write(*step.rule_write)
+    for rule_key, row in step.rule_writes:
+        index.write(rule_key, row)
     for final_key, row in step.finals:
         index.write(final_key, row)
     if step.changed:

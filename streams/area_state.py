@@ -8,7 +8,9 @@ key on the internal ``area-events`` topic). Its rows:
                                figure variants, members (event ids), merged figures
 ``s|<area>|<start>|<end>``     ``periods.PeriodRow``: every report on one period statistic
 ``m|<event_id>``               ``MemberRef``: which row an event was counted in
-``r|<area>``                   ``RuleRow``: the area's alert hysteresis and latest alerts
+``r|<area>``                   ``RuleRow``: the area's alert hysteresis (small: rewritten on fire and re-arm)
+``a|<area>|<alert_id>``        ``AlertRow``: one of the area's latest alerts (written once; the oldest
+                               beyond ``ALERTS_PER_AREA`` deleted)
 =============================  ====================================================
 
 ``step(view, message)`` is the only transition: it reads rows through ``view``
@@ -53,7 +55,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from schemas.alerts import Alert
 from schemas.busts import Bust, BustSeizure
@@ -74,21 +76,22 @@ from streams.clustering import (
 from streams.rules import Rule, RuleState, Snapshot, WindowValue, evaluate
 from streams.windows import window_for
 
-MAX_MEMBERS = 32
+MAX_MEMBERS = 16
 """Reports a bust row lists by event id (its provenance); beyond, it keeps counts per figure variant."""
 ALERTS_PER_AREA = 20
 """Latest alerts kept in each rule row, so GET /api/alerts survives a restart."""
 MAX_CONTRIBUTORS = 200
+RECENT_IDS = 20
+"""Contributor ids kept with an alert in the rule row (the published alert has them all)."""
 UNDATED = "undated"
 
 
 # ---------------------------------------------------------------- rows
 
 class Member(BaseModel):
-    v: str = Field(description="digest of the report's figure variant")
+    v: str = Field(description="digest of the report's figure variant (which holds its publication date)")
     item: str
     source: str | None = None
-    published: dt.date | None = None
 
 
 class BustRow(BaseModel):
@@ -119,8 +122,7 @@ class BustRow(BaseModel):
         v = fig.digest()
         self.variants.setdefault(v, fig)
         if len(self.members) < MAX_MEMBERS:
-            self.members[event.event_id] = Member(v=v, item=event.item_id, source=event.source,
-                                                  published=event.published)
+            self.members[event.event_id] = Member(v=v, item=event.item_id, source=event.source)
         else:
             self.overflow[v] = self.overflow.get(v, 0) + 1
         self.refresh()
@@ -140,13 +142,20 @@ class BustRow(BaseModel):
         self.refresh()
         return True
 
+    @model_validator(mode="after")
+    def _derive(self) -> BustRow:
+        """``figures`` and ``metrics`` are derived from ``variants``: not stored, rebuilt when read."""
+        if self.variants and not self.metrics:
+            self.refresh()
+        return self
+
     def to_json(self) -> dict:
-        return self.model_dump(mode="json", exclude_defaults=True)
+        return self.model_dump(mode="json", exclude_defaults=True, exclude={"figures", "metrics"})
 
     def record(self) -> Bust:
         """The ``seizure-busts`` record of this bust."""
         f = self.figures
-        published = [m.published for m in self.members.values() if m.published]
+        published = [v.published for v in self.variants.values() if v.published]
         return Bust(cluster_id=self.id, area=self.area, date=self.day, cases=f.cases, suspects=f.suspects,
                     operations=f.operations,
                     seizures=[BustSeizure(drug=o.drug, quantity=o.value, unit=o.dim, qualifier=o.q)  # type: ignore[arg-type]
@@ -169,7 +178,17 @@ class MemberRef(BaseModel):
 
 class RuleRow(BaseModel):
     rules: RuleState = Field(default_factory=RuleState)
-    recent: list[dict] = Field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return self.model_dump(mode="json")
+
+
+class AlertRow(BaseModel):
+    alert: dict = Field(description="the alert as published, contributor ids cut to RECENT_IDS")
+
+    @property
+    def fired_at(self) -> str:
+        return str(self.alert.get("fired_at", ""))
 
     def to_json(self) -> dict:
         return self.model_dump(mode="json")
@@ -191,6 +210,10 @@ def rule_key(area: str) -> str:
     return f"r|{area}"
 
 
+def alert_key(area: str, alert_id: str) -> str:
+    return f"a|{area}|{alert_id}"
+
+
 def parse_row(key: str, value: Any) -> Any:
     """A stored JSON value -> its row model (by key prefix)."""
     kind = key[:2]
@@ -202,6 +225,8 @@ def parse_row(key: str, value: Any) -> Any:
         return MemberRef.model_validate(value)
     if kind == "r|":
         return RuleRow.model_validate(value)
+    if kind == "a|":
+        return AlertRow.model_validate(value)
     raise KeyError(f"unknown row key {key!r}")
 
 
@@ -214,6 +239,7 @@ class StateView(Protocol):
     def bust_keys(self, area: str, day: dt.date | None) -> list[str]: ...
     def day_values(self, area: str, day: dt.date) -> dict[str, float]: ...
     def area_totals(self, area: str) -> dict[str, float]: ...
+    def alert_keys(self, area: str) -> list[str]: ...
 
 
 @dataclass
@@ -227,14 +253,14 @@ class Config:
 @dataclass
 class Step:
     """What one message makes the agent do, in this order: write ``writes``, send, deliver the alerts,
-    write ``rule_write``, write ``finals`` (the ``m|`` rows: "this message is done")."""
+    write ``rule_writes``, write ``finals`` (the ``m|`` rows: "this message is done")."""
 
     area: str
     writes: list[tuple[str, Any]] = field(default_factory=list)
     events: list[SeizureEvent | EventRetraction] = field(default_factory=list)
     busts: list[tuple[str, Bust | None]] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
-    rule_write: tuple[str, RuleRow] | None = None
+    rule_writes: list[tuple[str, Any]] = field(default_factory=list)
     finals: list[tuple[str, Any]] = field(default_factory=list)
     changed: bool = False
     periods_changed: bool = False
@@ -247,6 +273,12 @@ def step(view: StateView, message: SeizureEvent | EventRetraction, cfg: Config) 
     if message.kind == "aggregate":
         return _period_report(view, message, cfg)
     return _incident(view, message, cfg)
+
+
+def _editable(row: BustRow) -> BustRow:
+    """A copy of a stored row that ``add``/``remove`` may change (they replace figures, never mutate them)."""
+    return row.model_copy(update={"variants": dict(row.variants), "members": dict(row.members),
+                                  "overflow": dict(row.overflow)})
 
 
 def _find_member(view: StateView, area: str, days: Iterable[dt.date | None], event_id: str) -> BustRow | None:
@@ -280,7 +312,7 @@ def _incident(view: StateView, event: SeizureEvent, cfg: Config) -> Step:
         if chosen is None:
             row = BustRow(id=cluster_id_for(event.event_id), area=area, day=event.event_date)
         else:
-            row = view.get(chosen.key).model_copy(deep=True)
+            row = _editable(view.get(chosen.key))
             old_metrics = dict(row.metrics)
         row.add(event, fig)
         out.writes.append((row.key, row))
@@ -327,7 +359,7 @@ def _retract(view: StateView, r: EventRetraction, cfg: Config) -> Step:
     if isinstance(row, BustRow):
         out.events[-1] = r.model_copy(update={"cluster_id": row.id})
         old = dict(row.metrics)
-        row = row.model_copy(deep=True)
+        row = _editable(row)
         delta: dict[str, float] = {}
         if row.remove(r.event_id, ref.v):  # else: removed before a crash, finish the step
             out.writes.append((row.key, row if row.reports else None))
@@ -352,18 +384,17 @@ def _evaluate_incident(view: StateView, out: Step, row: BustRow, delta: dict[str
     if not rules:
         return
     windows: dict[str, WindowValue] = {}
-    for name in {r.window for r in rules} - {"event"}:
+    for name in sorted({r.window for r in rules} - {"event"}):
         w = window_for(name, row.day)  # type: ignore[arg-type]
         if w is None:
             continue
-        if name == "all":
-            values = dict(view.area_totals(row.area))
-        else:
-            values = {}
-            for day in w.days():
-                add_into(values, view.day_values(row.area, day))
+        wanted = {r.metric for r in rules if r.window == name}  # only what a rule reads
+        days = [view.area_totals(row.area)] if name == "all" else [view.day_values(row.area, d) for d in w.days()]
         if w.contains(row.day) if row.day else name == "all":
-            add_into(values, delta)
+            days.append(delta)
+        values: dict[str, float] = {}
+        for day_values in days:
+            add_into(values, {m: v for m, v in day_values.items() if m in wanted})
         windows[name] = WindowValue(start=w.start, end=w.end, values=values)
     snap = Snapshot(province=row.area, kind="incident", event_id=row.id, event_day=row.day,
                     event_values=row.metrics, windows=windows)
@@ -390,14 +421,21 @@ def _bust_contributors(view: StateView, row: BustRow, alert: Alert) -> list[str]
 def _fire(view: StateView, out: Step, snap: Snapshot, cfg: Config,
           contributors: Callable[[Alert], list[str]] | None = None) -> None:
     current = view.get(rule_key(snap.province)) or RuleRow()
-    rule_row = current.model_copy(deep=True)
+    # a shallow copy: evaluate() replaces entries of ``fired`` (dates), never mutates them
+    rule_row = RuleRow(rules=RuleState(fired=dict(current.rules.fired)))
     fired = evaluate(cfg.rules, rule_row.rules, snap, now=cfg.now)
     rule_row.rules.prune(snap.event_day, cfg.retention_days)
     if contributors is not None:
         fired = [a.model_copy(update={"event_ids": contributors(a)}) for a in fired]
-    new_ids = {a.alert_id for a in fired}
-    rule_row.recent = ([a for a in rule_row.recent if a.get("alert_id") not in new_ids]
-                       + [a.model_dump(mode="json") for a in fired])[-ALERTS_PER_AREA:]
     out.alerts = fired
+    if fired:  # the alert rows before the rule row: rule row present => its alerts' rows are too
+        for a in fired:
+            kept = a.model_dump(mode="json", exclude={"event_ids"}) | {"event_ids": a.event_ids[:RECENT_IDS]}
+            out.rule_writes.append((alert_key(snap.province, a.alert_id), AlertRow(alert=kept)))
+        new = {alert_key(snap.province, a.alert_id) for a in fired}
+        rows = {k: view.get(k) for k in view.alert_keys(snap.province) if k not in new}
+        oldest = sorted((r.fired_at, k) for k, r in rows.items() if r is not None)
+        for _, key in oldest[:max(0, len(oldest) + len(new) - ALERTS_PER_AREA)]:
+            out.rule_writes.append((key, None))
     if rule_row != current:
-        out.rule_write = (rule_key(snap.province), rule_row)
+        out.rule_writes.append((rule_key(snap.province), rule_row))

@@ -20,7 +20,7 @@ from collections.abc import MutableMapping
 from typing import Any
 
 from streams.aggregation import add_into
-from streams.area_state import UNDATED, BustRow, parse_row
+from streams.area_state import UNDATED, AlertRow, BustRow, parse_row
 from streams.periods import PeriodRow
 
 
@@ -35,6 +35,7 @@ class StateIndex:
         self._day: dict[tuple[str, str], dict[str, float]] = {}
         self._area: dict[str, dict[str, float]] = {}
         self._days_of: dict[str, set[str]] = {}
+        self._alerts: dict[str, set[str]] = {}
 
     # ---------------------------------------------------------------- cache upkeep
     def invalidate(self) -> None:
@@ -45,8 +46,11 @@ class StateIndex:
         if self._valid and self._size == len(self.table):
             return
         self._busts, self._periods, self._day, self._area, self._days_of = {}, {}, {}, {}, {}
+        self._alerts = {}
         keep: dict[str, tuple[Any, Any]] = {}
         for key, value in list(self.table.items()):
+            if key.startswith("a|") and value:
+                self._alerts.setdefault(key.split("|", 2)[1], set()).add(key)
             if not value or key[:2] not in ("b|", "s|"):
                 continue
             row = self._parse(key, value)
@@ -64,7 +68,10 @@ class StateIndex:
         return row
 
     def _account(self, key: str, row: Any, sign: int) -> None:
-        if isinstance(row, BustRow):
+        if isinstance(row, AlertRow):
+            keys = self._alerts.setdefault(key.split("|", 2)[1], set())
+            (keys.add if sign > 0 else keys.discard)(key)
+        elif isinstance(row, BustRow):
             day = row.day.isoformat() if row.day else UNDATED
             keys = self._busts.setdefault((row.area, day), set())
             if sign > 0:
@@ -118,6 +125,10 @@ class StateIndex:
         self._ensure()
         return self._area.get(area, {})
 
+    def alert_keys(self, area: str) -> list[str]:
+        self._ensure()
+        return sorted(self._alerts.get(area, ()))
+
     # ---------------------------------------------------------------- reads (views)
     def areas(self) -> list[str]:
         self._ensure()
@@ -141,5 +152,8 @@ class StateIndex:
         return {d: dict(self._day[(area, d)]) for d in sorted(self._days_of.get(area, ()))
                 if d != UNDATED and self._day.get((area, d))}
 
-    def rule_rows(self) -> list[Any]:
-        return [self.get(k) for k in list(self.table.keys()) if k.startswith("r|")]
+    def latest_alerts(self) -> list[dict]:
+        """The latest alerts of every area (``a|`` rows), for GET /api/alerts."""
+        self._ensure()
+        rows = [self.get(k) for keys in self._alerts.values() for k in keys]
+        return [r.alert for r in rows if r is not None]

@@ -88,12 +88,11 @@ def _strict_json_responses(rt: Runtime) -> None:
 
 def _table_alerts(rt: Runtime) -> list[Alert]:
     alerts = []
-    for row in rt.state.rule_rows():
-        for a in row.recent if row is not None else []:
-            try:
-                alerts.append(Alert.model_validate(a))
-            except Exception:  # pragma: no cover - a row written by an older version
-                continue
+    for a in rt.state.latest_alerts():
+        try:
+            alerts.append(Alert.model_validate(a))
+        except Exception:  # noqa: BLE001 - a row written by an older version
+            continue
     return alerts
 
 

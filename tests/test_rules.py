@@ -46,8 +46,8 @@ class Harness:
         s = step(self.index, event, self.cfg)
         for key, row in s.writes:
             self.index.write(key, row)
-        if s.rule_write:
-            self.index.write(*s.rule_write)
+        for key, row in s.rule_writes:
+            self.index.write(key, row)
         for key, row in s.finals:
             self.index.write(key, row)
         return s.alerts

@@ -433,7 +433,7 @@ def replay_alerts(run: Run, messages_in_partition_order: list[bytes]) -> set[str
     ids = set()
     for value in messages_in_partition_order:
         s = step(index, parse_area_message(value), cfg)
-        for key, row in s.writes + ([s.rule_write] if s.rule_write else []) + s.finals:
+        for key, row in s.writes + s.rule_writes + s.finals:
             index.write(key, row)
         ids |= {a.alert_id for a in s.alerts}
     return ids
