@@ -432,6 +432,15 @@ def _got_away(text: str, lower: str, m: re.Match[str], start: int, end: int) -> 
     return fled is not None and NAME_RE.search(text, m.end() + 1, fled.start()) is None
 
 
+_NUMBER_GATE = re.compile(r"\d|\b(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|nửa)\b")
+"""Every figure has a digit or a number word: sentences without one skip the figure finders."""
+_NAME_GATE = re.compile(r"bắt|khống chế|tạm giữ|khởi tố|\(sn|\(\s*\d|sinh năm|tuổi|trú|ngụ|phát hiện|cả ")
+"""Names count as suspects only next to one of these: other sentences skip the name scan."""
+
+
 def sentence_figures(text: str, lower: str, start: int, end: int) -> SentenceFigures:
-    return SentenceFigures(find_quantities(lower, start, end), find_counts(lower, start, end),
-                           find_arrested_names(text, lower, start, end))
+    numbers = _NUMBER_GATE.search(lower, start, end) is not None
+    names = find_arrested_names(text, lower, start, end) if _NAME_GATE.search(lower, start, end) else []
+    if not numbers:
+        return SentenceFigures([], [], names)
+    return SentenceFigures(find_quantities(lower, start, end), find_counts(lower, start, end), names)

@@ -45,6 +45,9 @@ _RELATED_HEAD = re.compile(
 )
 _RELATED_HEAD_INLINE = re.compile(_RELATED_HEAD.pattern + r"\s*:")
 """'Các tin khác: Bắt đối tượng ... (16/04/2012) Triệt phá ...': the heading and its links on one line."""
+_RELATED_WORDS = re.compile(r"tin|bài|xem|đọc|quan tâm|video|mời")
+"""A related-links heading holds one of these in its first words: a cheap gate before the full patterns."""
+_CAPTION_WORDS = re.compile(r"ảnh|video|clip")
 _RELATED_INLINE = re.compile(r"^\s*(?:>>+|»|xem thêm\s*:|đọc thêm\s*:|tin liên quan\s*:|>\s)")
 _LINK_BULLET = re.compile(r"^\s*(?:[-•+*–]|>>|»)\s*\S")
 _CAPTION = re.compile(
@@ -74,7 +77,7 @@ def _words(s: str) -> list[str]:
 
 def _same_as_title(line: str, title_words: set[str]) -> bool:
     """A body line that repeats the headline (scrapers copy it), allowing small edits."""
-    if not title_words:
+    if not title_words or len(line) > 12 * len(title_words) + 40:
         return False
     words = set(_words(line))
     if not words or len(words) > 2 * len(title_words) + 2:
@@ -119,10 +122,11 @@ def page_blocks(text: str, lower: str, title_lower: str | None = None) -> list[B
             else:
                 blocks.append(Block(a, b, "related", "a line of the related-links list"))
                 continue
-        if _RELATED_HEAD_INLINE.match(line):
+        maybe_related = _RELATED_WORDS.search(line, 0, 40) is not None
+        if maybe_related and _RELATED_HEAD_INLINE.match(line):
             in_related = True
             role, reason = "related", "related-links heading with its links"
-        elif _RELATED_HEAD.match(line) and len(line) < 80:
+        elif maybe_related and _RELATED_HEAD.match(line) and len(line) < 80:
             in_related = True
             role, reason = "related", "related-links heading"
         elif _RELATED_INLINE.match(line):
@@ -133,7 +137,7 @@ def page_blocks(text: str, lower: str, title_lower: str | None = None) -> list[B
             role, reason = "dateline", "a date-time line"
         elif _same_as_title(line, title_words) and not _is_prose(line):
             role, reason = "headline", "repeats the headline"
-        elif _CAPTION.search(line) and len(line) < 400:
+        elif len(line) < 400 and _CAPTION_WORDS.search(line) and _CAPTION.search(line):
             role, reason = "caption", "a photo or video caption"
         elif _is_byline(text[a:b], line):
             role, reason = "byline", "a byline or source line"
