@@ -42,3 +42,25 @@ def test_a_field_report_without_punctuation_is_read() -> None:
     norm = normalize(text)
     assert [b.role for b in page_blocks(norm.text, norm.lower, "")] == ["lead"]
     assert run(Row(text)) == ["incident Thanh Hóa s=2 meth_crystal:2kg heroin:3brick"]
+
+
+LISTING_TITLE = "Bộ đội Biên phòng - Tin tức, hình ảnh mới nhất"
+LISTING = "\n\n".join([
+    "Báo Tin Tức › Tags › bộ đội biên phòng",
+    "Lai Châu: Thu giữ 2 kg thuốc phiện tại bản biên giới\nNgày 4/10, Đồn Biên phòng Ka Lăng bắt quả tang "
+    "Pờ Chừ Xá đang cất giấu 2 kg thuốc phiện trong kho thóc.",
+    "Kon Tum: Bắt người đàn ông chở 3 kg ma túy đá\n05/10/2020 08:30\nTối 5/10, tại xã Bờ Y (huyện Ngọc Hồi, tỉnh "
+    "Kon Tum), Đồn Biên phòng Bờ Y bắt quả tang một người đàn ông chở 3 kg ma túy đá.",
+    "Điện Biên: Bắt 4 đối tượng, thu giữ 15 bánh heroin\nBộ Chỉ huy Bộ đội Biên phòng tỉnh Điện Biên vừa phá một "
+    "chuyên án tại xã Chung Chải, huyện Mường Nhé, bắt 4 đối tượng, thu 15 bánh heroin.",
+    "Bộ đội Biên phòng tuyên truyền phòng, chống ma túy cho học sinh vùng biên\nHơn 300 học sinh ở huyện Sìn Hồ "
+    "được tuyên truyền về tác hại của ma túy.",
+    "Trang: 1 2 3 >>",
+])
+
+
+def test_a_listing_page_is_read_teaser_by_teaser() -> None:
+    """Several busts of several provinces on one tag page: each teaser keeps its own place."""
+    assert run(Row(LISTING, title=LISTING_TITLE, published="2020-10-06")) == [
+        "incident Lai Châu s=1 opium:2kg", "incident Kon Tum s=1 meth_crystal:3kg",
+        "incident Điện Biên s=4 o=1 heroin:15brick"]

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Role = Literal["lead", "body", "headline", "dateline", "caption", "subhead", "byline", "related", "furniture"]
+Role = Literal["lead", "body", "headline", "dateline", "caption", "subhead", "byline", "related", "furniture", "teaser"]
 
 READ_ROLES: frozenset[str] = frozenset({"lead", "body"})
 """Roles whose sentences make statements; the others are skipped by the sentence pass."""
@@ -142,7 +142,7 @@ def page_blocks(text: str, lower: str, title_lower: str | None = None) -> list[B
         elif _is_byline(text[a:b], line):
             role, reason = "byline", "a byline or source line"
         elif (prose >= 2 and seen_body and len(line) < 160 and line[-1:] not in _TERMINAL
-              and not _FIELD_LINE.match(line)):
+              and not _is_field_line(text[a:b])):
             role, reason = "subhead", "a short unpunctuated line between paragraphs (sub-heading or caption)"
         else:
             role = "body" if seen_body else "lead"
@@ -152,6 +152,16 @@ def page_blocks(text: str, lower: str, title_lower: str | None = None) -> list[B
             role, reason = "subhead", "repeats the headline inside the article"
         blocks.append(Block(a, b, role, reason))
     return blocks
+
+
+def _is_field_line(original: str) -> bool:
+    """'Thời gian: ...', 'Tang vật: ...' (a field of a structured report), not 'Lai Châu: Thu giữ ...'
+    (a headline's place prefix, every word capitalised)."""
+    m = _FIELD_LINE.match(original.lower())
+    if m is None:
+        return False
+    key = original[:original.index(":")].split()
+    return not (key and all(w[:1].isupper() for w in key if w[:1].isalpha()) and len(key) > 1)
 
 
 def _is_byline(original: str, line: str) -> bool:
@@ -164,3 +174,46 @@ def _is_byline(original: str, line: str) -> bool:
     if not 1 <= len(words) <= 5:
         return False
     return all(w[:1].isupper() for w in words if w[:1].isalpha())
+
+
+_LISTING_TITLE = re.compile(r"(?:tin tức|tin mới|\btags?\b|chủ đề|chuyên mục|kết quả tìm kiếm|tìm kiếm|tin hoạt động|"
+                            r"tin hình ảnh|tổng hợp tin|trang \d)")
+_BREADCRUMB = re.compile(r"(?:[›»]|\s>\s|^\W*(?:tags?|chủ đề|tìm kiếm|từ khóa)\s*:|trang chủ)")
+MIN_TEASERS = 3
+"""A listing page strings together at least this many article teasers (headline + summary)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One teaser of a listing page: its headline line and the blocks of its summary."""
+
+    headline: Block
+    blocks: tuple[Block, ...]
+
+
+def listing_segments(blocks: list[Block], text: str, lower: str, title_lower: str | None) -> list[Segment] | None:
+    """The teasers of a tag, topic or search page (several busts of several provinces on one page), or
+    None for an article. Each teaser is read on its own, its headline as its title: a listing page is
+    not one story, and its teasers share neither place nor date."""
+    signal = bool(title_lower and _LISTING_TITLE.search(title_lower)) or any(
+        _BREADCRUMB.search(lower, b.start, b.end) for b in blocks[:4])
+    if not signal:
+        return None
+    segments: list[Segment] = []
+    head: Block | None = None
+    body: list[Block] = []
+    for b in blocks:
+        line = lower[b.start:b.end]
+        headline_like = (b.role in ("lead", "subhead", "body", "headline") and len(line) < 200
+                         and line[-1:] not in _TERMINAL and len(line.split()) >= 4
+                         and not _BREADCRUMB.search(line) and not _is_field_line(text[b.start:b.end]))
+        if headline_like:
+            if head is not None and body:
+                segments.append(Segment(head, tuple(body)))
+            head, body = b, []
+        elif head is not None and b.role in ("lead", "body", "subhead") and (
+                line[-1:] in _TERMINAL or len(line) >= 100):
+            body.append(Block(b.start, b.end, "body", "a teaser's summary on a listing page"))
+    if head is not None and body:
+        segments.append(Segment(head, tuple(body)))
+    return segments if len(segments) >= MIN_TEASERS else None

@@ -30,7 +30,7 @@ from streams.extraction.mentions import (
     sentence_figures,
 )
 from streams.extraction.normalize import Normalized, normalize
-from streams.extraction.page import Block, page_blocks
+from streams.extraction.page import Block, listing_segments, page_blocks
 from streams.extraction.explain import Explanation
 from streams.extraction.place_decision import ArticlePlaces, PlaceDecision
 from streams.extraction.place_decision import decide as decide_place
@@ -576,20 +576,32 @@ def _read(item: NewsItem, trace: list[Explanation] | None) -> list[SeizureEvent]
     norm = normalize(item.text)
     title_norm = normalize(item.title or "")
     blocks = page_blocks(norm.text, norm.lower, title_norm.lower)
+    segments = listing_segments(blocks, norm.text, norm.lower, title_norm.lower)
+    if segments is None:
+        return _read_article(norm, item, blocks, title_norm, bool(item.title), trace, [])
+    events: list[SeizureEvent] = []
+    for seg in segments:  # a listing page: every teaser is its own little article, titled by its headline
+        headline = normalize(norm.original[slice(*norm.span(seg.headline.start, seg.headline.end))])
+        _read_article(norm, item, list(seg.blocks), headline, True, trace, events)
+    return events
+
+
+def _read_article(norm: Normalized, item: NewsItem, blocks: list[Block], title_norm: Normalized, titled: bool,
+                  trace: list[Explanation] | None, events: list[SeizureEvent]) -> list[SeizureEvent]:
+    """The events of one article (or one teaser of a listing page), appended to ``events``."""
     sentences = _analyse(norm, item.published, blocks)
     lead = next((n for n, b in enumerate(blocks) if b.role == "lead"), 0)
     statements = _statements(sentences, norm.lower, item.published, lead)
     if not statements:
-        return []  # most of a news feed: no figure, no need to read the places
+        return events  # most of a news feed: no figure, no need to read the places
     read = [(b.start, b.end) for b in blocks if b.read]
     places = [m for m in find_places(norm.text, on=item.published) if any(a <= m.start < b for a, b in read)]
     _attach_places(sentences, places)
-    title_places = find_places(title_norm.text, on=item.published) if item.title else []
+    title_places = find_places(title_norm.text, on=item.published) if titled else []
     lead_end = next((b.end for b in blocks if b.role == "lead"), 0)
     article = ArticlePlaces.build(place_candidates(places, norm.lower), place_candidates(title_places, title_norm.lower),
                                   title_norm.lower, lead_end)
     title_drugs = [d[2] for d in DrugIndex(title_norm.lower).found]
-    events = []
     for st in statements:
         claimed = [(s.start, s.end) for other in statements if other is not st for s in other.sentences]
         event = _event(st, norm, item, article, claimed, title_drugs, len(events), trace)
