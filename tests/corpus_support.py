@@ -16,9 +16,15 @@ SHARED = Path(os.environ.get("SEIZUREWATCH_SHARED_DIR", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 
 
+PROJECT_CORPUS = ROOT / "corpus"
+"""The project's own annotated corpus (written for it): ``tuned`` (rules were written with it) and
+``holdout`` (never looked at while writing rules; only its score is read)."""
+PROJECT_SETS = ("tuned", "holdout")
+
+
 def corpus_items(set_name: str) -> list[dict[str, Any]]:
-    """The annotated items of one corpus set (seeds, dev, dedup), sorted by file name."""
-    folder = CORPUS / set_name
+    """The annotated items of one corpus set (seeds, dev, dedup; or the project's tuned, holdout), by file name."""
+    folder = (PROJECT_CORPUS if set_name in PROJECT_SETS else CORPUS) / set_name
     items = [json.loads(f.read_text(encoding="utf-8")) for f in sorted(folder.glob("*.json"))]
     items = [i for i in items if isinstance(i, dict) and "text" in i]
     if not items:
