@@ -150,6 +150,9 @@ _PERIOD_RULES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
      ("đầu năm",)),
     (re.compile(r"từ ngày " + _DAY + r"\s?[/.-]\s?" + _MON + r"(?:[/.-](?P<y1>(?:19|20)\d{2}))? (?:đến|tới) nay"),
      "since_day", ("từ ngày",)),
+    (re.compile(r"từ (?:ngày )?" + _DAY.replace("d>", "da>") + r"\s?[/.-]\s?" + _MON.replace("m>", "ma>")
+                + r"(?:[/.-](?P<ya>(?:19|20)\d{2}))? (?:đến|tới) (?:hết )?(?:ngày )?" + _DAY + r"\s?[/.-]\s?" + _MON
+                + r"(?:[/.-](?P<y1>(?:19|20)\d{2}))?"), "day_range", ("từ",)),
     (re.compile(r"tháng " + _MON + r"\s?[/.-]\s?" + YEAR.format(n=1)), "month", ("tháng",)),
     (re.compile(r"(?:trong|riêng) tháng " + _MON + r"(?![\d/.-])"), "month_this_year", ("tháng",)),
     (re.compile(r"năm " + YEAR.format(n=1)), "year", ("năm",)),
@@ -266,6 +269,18 @@ def _bounds(rule: str, m: re.Match[str], published: dt.date | None) -> tuple[dt.
             return dt.date(year, month, day), published
         except ValueError:
             return None
+    if rule == "day_range":
+        y_end = int(m.group("y1")) if m.group("y1") else pub_year
+        if y_end is None:
+            return None
+        try:
+            end = dt.date(y_end, int(m.group("m")), int(m.group("d")))
+            start = dt.date(int(m.group("ya")) if m.group("ya") else y_end, int(m.group("ma")), int(m.group("da")))
+            if start > end and not m.group("ya"):
+                start = start.replace(year=start.year - 1)  # 'từ 15/12 đến 14/6/2024' starts the year before
+        except ValueError:
+            return None
+        return (start, end) if start <= end else None
     if rule == "month":
         year, month = _y(m, "y1"), int(m.group("m"))
         return dt.date(year, month, 1), _month_end(year, month)

@@ -151,8 +151,9 @@ ARREST_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:bị bắt|bị khởi tố|bị t
 PROSECUTION_VERBS = re.compile(r"\b(?:khởi tố|xử lý hành chính|xử phạt|tạm giữ hình sự|truy tố|xét xử|xử lý hình sự)\b")
 BREAKDOWN_LEAD = re.compile(r"^\W*(?:trong (?:đó|số (?:này|đó|trên))|cụ thể(?: là)?,? trong)\b")
 NOTABLE_LEAD = re.compile(
-    r"^\W*(?:đáng chú ý|nổi bật|đặc biệt|điển hình|trong số (?:này|đó|các vụ)|riêng|các vụ còn lại|số còn lại|"
-    r"ngoài ra)\b[^.;]{0,20}?\b(?:có|là|chiếm|gồm|với)?\s*(?=[\d]|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
+    r"^\W*(?:(?:đáng chú ý|nổi bật|đặc biệt|điển hình|trong số (?:này|đó|các vụ)|các vụ còn lại|số còn lại|"
+    r"ngoài ra)\b[^.;]{0,20}?|riêng\b[^.;]{0,80}?)\b(?:có|là|chiếm|gồm|với|bắt giữ|phát hiện|bắt)?\s*"
+    r"(?=[\d]|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
 )
 """'Đáng chú ý, có 03 vụ ...', 'Riêng ... 12 vụ', 'Các vụ còn lại: 12 vụ': a count that singles out part of a
 total already given (kept only when it is larger than that total: then it is a wider figure)."""
@@ -225,7 +226,8 @@ _PLACE_CUE_WORDS: dict[str, tuple[str, ...]] = {
                 "khu vực biên giới", "nội địa"),
     "residence": ("trú", "ngụ", "cư trú", "thường trú", "tạm trú", "hktt", "hộ khẩu", "quê", "quê quán", "nơi ở",
                   "sinh sống", "đến từ", "người", "quốc tịch", "dân tộc"),
-    "origin": ("từ", "xuất phát từ", "nguồn", "mua", "lấy"),
+    "origin": ("từ", "xuất phát từ", "mua", "lấy"),
+    "other": ("giáp", "giáp với", "tiếp giáp", "sát", "sát với"),
     "destination": ("về", "sang", "đến", "tới", "vào", "lên", "xuống", "ra", "đi", "cho"),
     "route": ("qua", "nhập cảnh", "xuất cảnh", "quá cảnh", "trung chuyển", "tuyến", "cảnh qua"),
     "agency": ("công an", "biên phòng", "bđbp", "hải quan", "cảnh sát", "csđt", "pc04", "pc47", "c04",
@@ -239,7 +241,7 @@ PLACE_CUES: dict[str, str] = {w: role for role, words in _PLACE_CUE_WORDS.items(
 PLACE_CUE_BEFORE_LOCATIVE: dict[str, str] = {
     **{w: "residence" for w in ("trú", "ngụ", "sống", "cư trú", "thường trú", "tạm trú", "hktt", "quê", "sinh ra",
                                 "sinh")},
-    **{w: "origin" for w in ("mua", "nhận", "lấy", "nguồn")},
+    **{w: "origin" for w in ("mua", "nhận", "lấy")},
     **{w: "destination" for w in ("giao", "tiêu thụ", "cung cấp")},
     **{w: "agency" for w in ("đóng quân", "trụ sở", "đóng chân", "đứng chân", "làm việc")},
 }

@@ -32,7 +32,7 @@ from streams.extraction.mentions import (
 from streams.extraction.normalize import Normalized, normalize
 from streams.extraction.page import Block, listing_segments, page_blocks
 from streams.extraction.explain import Explanation
-from streams.extraction.place_decision import ArticlePlaces, PlaceDecision
+from streams.extraction.place_decision import ArticlePlaces, PlaceDecision, page_place
 from streams.extraction.place_decision import decide as decide_place
 from streams.extraction.place_roles import place_candidates
 from streams.extraction.places import PlaceMention, find_places
@@ -580,14 +580,19 @@ def _read(item: NewsItem, trace: list[Explanation] | None) -> list[SeizureEvent]
     if segments is None:
         return _read_article(norm, item, blocks, title_norm, bool(item.title), trace, [])
     events: list[SeizureEvent] = []
+    header_end = segments[0].headline.start
+    header = [m for m in find_places(norm.text[:header_end], on=item.published)]
+    page = page_place(place_candidates(find_places(title_norm.text, on=item.published), title_norm.lower),
+                      title_norm.lower, place_candidates(header, norm.lower))
     for seg in segments:  # a listing page: every teaser is its own little article, titled by its headline
         headline = normalize(norm.original[slice(*norm.span(seg.headline.start, seg.headline.end))])
-        _read_article(norm, item, list(seg.blocks), headline, True, trace, events)
+        _read_article(norm, item, list(seg.blocks), headline, True, trace, events, page)
     return events
 
 
 def _read_article(norm: Normalized, item: NewsItem, blocks: list[Block], title_norm: Normalized, titled: bool,
-                  trace: list[Explanation] | None, events: list[SeizureEvent]) -> list[SeizureEvent]:
+                  trace: list[Explanation] | None, events: list[SeizureEvent],
+                  page: PlaceDecision | None = None) -> list[SeizureEvent]:
     """The events of one article (or one teaser of a listing page), appended to ``events``."""
     sentences = _analyse(norm, item.published, blocks)
     lead = next((n for n, b in enumerate(blocks) if b.role == "lead"), 0)
@@ -600,7 +605,7 @@ def _read_article(norm: Normalized, item: NewsItem, blocks: list[Block], title_n
     title_places = find_places(title_norm.text, on=item.published) if titled else []
     lead_end = next((b.end for b in blocks if b.role == "lead"), 0)
     article = ArticlePlaces.build(place_candidates(places, norm.lower), place_candidates(title_places, title_norm.lower),
-                                  title_norm.lower, lead_end)
+                                  title_norm.lower, lead_end, page)
     title_drugs = [d[2] for d in DrugIndex(title_norm.lower).found]
     for st in statements:
         claimed = [(s.start, s.end) for other in statements if other is not st for s in other.sentences]

@@ -81,8 +81,12 @@ class ArticlePlaces:
 
     @classmethod
     def build(cls, candidates: list[PlaceCandidate], title: list[PlaceCandidate], title_lower: str,
-              lead_end: int) -> ArticlePlaces:
-        return cls(candidates, title, title_lower, _main(candidates, title, title_lower, lead_end))
+              lead_end: int, page: PlaceDecision | None = None) -> ArticlePlaces:
+        """``page``: the place of the whole page, for a teaser of a listing page that names none itself."""
+        main = _main(candidates, title, title_lower, lead_end)
+        if main.province is None and page is not None and page.province is not None:
+            main = PlaceDecision(page.province, page.country, None, f"the listing page's place ({page.reason})")
+        return cls(candidates, title, title_lower, main)
 
     def inside(self, spans: list[tuple[int, int]]) -> list[PlaceCandidate]:
         return [c for c in self.candidates if any(a <= c.start < b for a, b in spans)]
@@ -123,6 +127,12 @@ def _main(candidates: list[PlaceCandidate], title: list[PlaceCandidate], title_l
     return PlaceDecision(best.province, best.province.country, chain, "the province the article names most")
 
 
+def page_place(title: list[PlaceCandidate], title_lower: str, header: list[PlaceCandidate]) -> PlaceDecision:
+    """The place a whole page belongs to (a provincial police portal, 'Báo Lạng Sơn'), from its title and
+    header lines: the fallback of a listing page's teasers."""
+    return _main(header, title, title_lower, 0)
+
+
 def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], first_figure: int, aggregate: bool,
            article: ArticlePlaces, lower: str, claimed: list[tuple[int, int]]) -> PlaceDecision:
     """The place of one statement (see the module docstring for the order of the rules).
@@ -137,6 +147,11 @@ def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], fi
         if named:
             if aggregate:
                 keys = {_key(c.province) for c in named}
+                home = {_key(c.province) for c in named if not c.abroad}
+                agencies = {_key(c.province) for c in own if c.role == "agency" and not c.abroad and not c.country_only}
+                if len(keys) > 1 and len(home) == 1 and (not agencies or agencies == home):
+                    chosen = next(c for c in named if not c.abroad)  # 'tuyến biên giới Cao Bằng – Quảng Tây'
+                    return PlaceDecision(chosen.province, "VN", chosen, "the Vietnamese side of a border total")
                 if len(keys) > 1:
                     return PlaceDecision(None, _common_country(named), None,
                                          "the total's places lie in several provinces")

@@ -30,6 +30,7 @@ _CLAUSE_STOP = re.compile(r"[.;!?\n]")
 _TESTIMONY = re.compile(r"(?<!triển )(?<!công )\b(?:khai|thừa nhận|thú nhận)\b(?!\s+(?:thác|mạc|trương|giảng|triển))")
 _PERSON_BEFORE_O = re.compile(r"(?<![\d\s])\s*\b(?:một |1 )?(?:người|đối tượng|tên|khách|mối|đầu nậu|chủ hàng)\b"
                               r"(?:\s+[^\s\d]+){0,3}\s+ở\s+(?:[^\s]+\s+){0,4}$")
+_BORDER_CUES = frozenset({"biên giới", "vùng biên giới", "khu vực biên giới", "giáp ranh"})
 LOOK_BACK_WORDS = 9
 """Words looked at before a chain for its governing cue: enough for 'tại nhà riêng ở thôn 3,'."""
 
@@ -170,6 +171,8 @@ def place_candidates(places: list[PlaceMention], lower: str, floor: int = 0) -> 
     for chain in _chains(places, lower):
         role, cue = _role(lower, _prefix_start(chain[0]), floor)
         candidate = PlaceCandidate(tuple(chain), role, cue)
+        if candidate.country_only and role == "seizure" and cue in _BORDER_CUES:
+            candidate = PlaceCandidate(tuple(chain), "other", cue)  # 'biên giới Việt – Lào': a border, not abroad
         if candidate.consistent:
             out.append(candidate)
     return out
