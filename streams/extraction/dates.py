@@ -161,6 +161,8 @@ _PERIOD_RULES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
 ]
 _PERIOD_END_RE = re.compile(r"(?:đến hết|tính đến|đến) (?:ngày )?" + _DAY + r"\s?[/.-]\s?" + _MON
                             + r"(?:[/.-](?P<y1>(?:19|20)\d{2}))?")
+MIN_PERIOD_DAYS = 28
+"""A day range shorter than this tells a bust's days, not a reporting period."""
 _WORD_MONTHS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10,
                 "mười một": 11}
 
@@ -280,7 +282,8 @@ def _bounds(rule: str, m: re.Match[str], published: dt.date | None) -> tuple[dt.
                 start = start.replace(year=start.year - 1)  # 'từ 15/12 đến 14/6/2024' starts the year before
         except ValueError:
             return None
-        return (start, end) if start <= end else None
+        # a reporting period runs for weeks; 'từ ngày 3/5 đến 5/5' in a bust's story is a stake-out, not a period
+        return (start, end) if (end - start).days >= MIN_PERIOD_DAYS else None
     if rule == "month":
         year, month = _y(m, "y1"), int(m.group("m"))
         return dt.date(year, month, 1), _month_end(year, month)
