@@ -79,6 +79,12 @@ class FigureBounds(BaseModel):
     incident: KindLimits = Field(default_factory=KindLimits)
     aggregate: AggregateLimits = Field(default_factory=AggregateLimits)
 
+    def limit(self, kind: str, name: str) -> float:
+        """The bound of one figure: ``name`` is a count field (cases, suspects, operations) or a unit
+        (masses are bounded in kg: pass ``kg`` with the mass in kg)."""
+        limits: KindLimits = self.aggregate if kind == "aggregate" else self.incident
+        return float(getattr(limits, "kg" if name in MASS_FACTOR_KG else name))
+
     def violations(self, figures: Figures) -> list[str]:
         """One line per figure above its bound (empty when all are plausible)."""
         limits: KindLimits = self.aggregate if figures.kind == "aggregate" else self.incident

@@ -41,6 +41,13 @@ class Seizure(WireModel):
         return None if factor is None else round(self.quantity * factor, 9)
 
 
+class DroppedFigure(WireModel):
+    """A figure the text states but the event leaves out, and why (e.g. above its plausibility bound)."""
+
+    text: str = Field(description="the figure as written")
+    reason: str = Field(description="'out_of_bounds: ...' (see schemas.bounds)")
+
+
 class SeizureEvent(WireModel):
     """One statement of seizure figures: a single bust or a period/area total."""
 
@@ -79,6 +86,8 @@ class SeizureEvent(WireModel):
 
     # --- evidence: field name -> where it came from ---
     evidence: dict[str, Span] = Field(default_factory=dict)
+    dropped: list[DroppedFigure] = Field(default_factory=list, description="figures of the statement left out "
+                                         "as implausible (above the bounds of schemas.bounds), with the reason")
 
     @model_validator(mode="after")
     def _consistent(self) -> SeizureEvent:

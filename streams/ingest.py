@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from schemas.bounds import FigureBounds
 from schemas.dead_letter import DeadLetter, DeadLetterReason
 from schemas.events import SeizureEvent
 from schemas.items import NewsItem, ReportItem
@@ -37,6 +38,7 @@ from streams.item_reader import Parsed, read_item, short
 from streams.settings import Settings
 
 Outcome = Literal["events", "no_events", "dead_letter"]
+DEFAULT_EXTRACTOR = "streams.extraction:extract"
 Extractor = Callable[[NewsItem | ReportItem], list[SeizureEvent]]
 
 
@@ -93,12 +95,20 @@ class ExtractionFailed:
     error: str
 
 
-def load_extractor(spec: str) -> Extractor:
-    """``module:function`` -> the function (default ``streams.extraction:extract``)."""
+def load_extractor(spec: str, bounds: FigureBounds | None = None) -> Extractor:
+    """``module:function`` -> the function (default ``streams.extraction:extract``).
+
+    The default extractor takes the plausibility bounds (``settings.figure_bounds``) and leaves an
+    implausible figure out of its event; a plug-in extractor is called with the item alone, and
+    step 11 dead-letters its implausible figures instead."""
+    import functools
     import importlib
 
     module, _, name = spec.partition(":")
-    return getattr(importlib.import_module(module), name or "extract")
+    function = getattr(importlib.import_module(module), name or "extract")
+    if bounds is not None and f"{module}:{name or 'extract'}" == DEFAULT_EXTRACTOR:
+        return functools.partial(function, bounds=bounds)
+    return function  # type: ignore[no-any-return]
 
 
 def as_bytes(payload: Any) -> bytes:
@@ -195,7 +205,7 @@ def decode_and_extract(
     try:
         # loaded lazily: a broken extractor must become extraction_error dead letters
         # rather than a worker that cannot start
-        extract = extractor if extractor is not None else load_extractor(settings.extractor)
+        extract = extractor if extractor is not None else load_extractor(settings.extractor, settings.figure_bounds)
         produced = list(extract(parsed.item))
     except Exception as exc:  # noqa: BLE001 - the extractor is someone else's code: contain it
         produced = ExtractionFailed("extraction_error", short(exc))

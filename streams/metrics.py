@@ -63,6 +63,9 @@ class Metrics:
         self.events = Counter(
             "seizurewatch_events_total", "Seizure events extracted and published, by kind and province",
             ["kind", "province"], registry=r)
+        self.figures_dropped = Counter(
+            "seizurewatch_figures_dropped_total", "Figures the text states but the events leave out, by reason "
+            "(out_of_bounds: above schemas.bounds)", ["reason"], registry=r)
         self.dead_letters = Counter(
             "seizurewatch_dead_letters_total", "Inputs sent to the dead-letter topic, by reason",
             ["reason"], registry=r)
@@ -105,6 +108,8 @@ class Metrics:
 
     def observe_event(self, event: SeizureEvent) -> None:
         self.events.labels(kind=event.kind, province=area_of(event).key).inc()
+        for figure in event.dropped:
+            self.figures_dropped.labels(reason=figure.reason.partition(":")[0]).inc()
 
     def observe_dead_letter(self, reason: str) -> None:
         self.dead_letters.labels(reason=reason).inc()

@@ -63,7 +63,7 @@ def fake_extract(item: Any) -> list[SeizureEvent]:
 def rt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     import streams.ingest
 
-    monkeypatch.setattr(streams.ingest, "load_extractor", lambda spec: fake_extract)
+    monkeypatch.setattr(streams.ingest, "load_extractor", lambda spec, bounds=None: fake_extract)
     settings = Settings(app_id="agents-test", web_port=free_port(), data_dir=tmp_path, thresholds_file=RULES)
     app = create_app(settings)
     app.finalize()

@@ -104,3 +104,23 @@ def test_a_txt_file_reads_the_same_in_extract_and_publish(tmp_path: Path) -> Non
     result = decode_and_extract(record.payload, settings=Settings(), topic="t",  # what the worker does with it
                                 now=lambda: dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
     assert [e.model_dump(mode="json") for e in result.events] == via_extract
+
+
+def test_explain_tells_why_each_event_is_what_it_is() -> None:
+    proc = run("--explain", str(CORPUS / "dev" / "dev-012.json"))
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.decode()
+    assert out.startswith("== dev-012")
+    assert "statement 1: aggregate" in out and "statement 2: incident" in out
+    assert "place: Tây Ninh — " in out and "kind: aggregate — a period total ('năm 2019')" in out
+    assert "| Gần đây nhất, chiều 2.12, Hải quan cửa khẩu Mộc Bài" in out  # the sentences the event was read from
+
+
+def test_an_implausible_figure_is_dropped_with_its_reason() -> None:
+    text = "Ngày 9/5, Công an tỉnh Hà Tĩnh bắt quả tang Lê Văn An, thu giữ 10.000 tỷ viên ma túy tổng hợp và 2 kg heroin."
+    proc = run("-", "--published", "2024-05-20", stdin=text.encode())
+    assert proc.returncode == 0, proc.stderr
+    (event,) = json.loads(proc.stdout)["events"]
+    assert [(s["drug"], s["quantity"], s["unit"]) for s in event["seizures"]] == [("heroin", 2.0, "kg")]
+    assert event["dropped"] == [{"text": "10.000 tỷ viên", "reason": "out_of_bounds: 1e+13 pill > 1e+09 "
+                                                                     "(figure_bounds.incident)"}]

@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from typing import Any
 
 from streams.commands import user_doc
 
@@ -27,6 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help=".json, .jsonl, .txt files, folders, or - for stdin")
     p.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for .txt inputs")
     p.add_argument("--pretty", action="store_true", help="indent the JSON output")
+    p.add_argument("--explain", action="store_true",
+                   help="instead of JSON, explain every item: lines the page pass skipped, and for each statement "
+                        "the sentences used, the figures merged, and why this kind, place and date")
     p.set_defaults(func=run)
 
 
@@ -39,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     if (code := report_missing("extract", args.paths)) is not None:
         return code
     settings = Settings()
-    extractor = load_extractor(settings.extractor)
+    extractor = load_extractor(settings.extractor, settings.figure_bounds)
     failures = 0
     out = sys.stdout
     for path in expand(args.paths):
@@ -47,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
             if rec.problem is not None:
                 print(f"seizurewatch extract: {rec.origin}: {rec.problem}", file=sys.stderr)
                 failures += 1
+                continue
+            if args.explain:
+                failures += _explain(rec, settings, out)
                 continue
             result = decode_and_extract(rec.payload, settings=settings, topic=rec.origin, extractor=extractor,
                                         now=lambda: dt.datetime.now(dt.UTC))
@@ -59,3 +66,16 @@ def run(args: argparse.Namespace) -> int:
             out.write(json.dumps(row, ensure_ascii=False, indent=2 if args.pretty else None) + "\n")
     out.flush()
     return 1 if failures else 0
+
+
+def _explain(rec: Any, settings: Any, out: Any) -> int:
+    """Print why ``extract`` gives what it gives for one input; 1 when the input is no item."""
+    from streams.extraction import explain
+    from streams.item_reader import read_item
+
+    parsed = read_item(rec.payload, settings, today=dt.date.today())
+    if parsed.item is None:
+        print(f"seizurewatch extract: {rec.origin}: {parsed.reason}: {parsed.summary}", file=sys.stderr)
+        return 1
+    out.write(explain(parsed.item) + "\n\n")
+    return 0

@@ -6,19 +6,23 @@ touches I/O and is deterministic, so the same item always yields the same events
 """
 from __future__ import annotations
 
+from schemas.bounds import FigureBounds
 from schemas.events import SeizureEvent
 from schemas.items import NewsItem, ReportItem
-from streams.extraction.pipeline import explain_news, extract_news
+from streams.extraction.pipeline import DEFAULT_BOUNDS, explain_news, extract_news
 from streams.extraction.reports import events_from_report
 
 EXTRACTOR_VERSION = "1"
 
 
-def extract(item: NewsItem | ReportItem) -> list[SeizureEvent]:
-    """Every seizure statement of ``item`` as a validated event (empty list when it has none)."""
+def extract(item: NewsItem | ReportItem, bounds: FigureBounds | None = None) -> list[SeizureEvent]:
+    """Every seizure statement of ``item`` as a validated event (empty list when it has none).
+
+    ``bounds``: plausibility bounds per kind and unit (default ``schemas.bounds.FigureBounds()``); a figure
+    above its bound is left out of its event and listed in the event's ``dropped`` with the reason."""
     if isinstance(item, ReportItem):
         return events_from_report(item)
-    return extract_news(item)
+    return extract_news(item, bounds or DEFAULT_BOUNDS)
 
 
 def explain(item: NewsItem | ReportItem) -> str:

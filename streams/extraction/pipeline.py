@@ -16,11 +16,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from schemas.common import Span
-from schemas.events import Seizure, SeizureEvent
+from schemas.bounds import FigureBounds
+from schemas.common import MASS_FACTOR_KG, Span
+from schemas.events import DroppedFigure, Seizure, SeizureEvent
 from schemas.items import NewsItem
 from streams.extraction import lexicon as lx
 from streams.extraction.dates import DateMention, PeriodMention, find_dates, find_periods
+from streams.extraction.explain import Explanation
 from streams.extraction.mentions import (
     Count,
     DrugIndex,
@@ -31,12 +33,13 @@ from streams.extraction.mentions import (
 )
 from streams.extraction.normalize import Normalized, normalize
 from streams.extraction.page import Block, listing_segments, page_blocks
-from streams.extraction.explain import Explanation
 from streams.extraction.place_decision import ArticlePlaces, PlaceDecision, page_place
 from streams.extraction.place_decision import decide as decide_place
 from streams.extraction.place_roles import place_candidates
 from streams.extraction.places import PlaceMention, find_places
 
+DEFAULT_BOUNDS = FigureBounds()
+"""Plausibility bounds when the caller gives none (the worker passes ``settings.figure_bounds``)."""
 _ABBREVIATIONS = ("tp", "tx", "tt", "p", "q", "ths", "ts", "bs", "gs", "pgs", "mr", "ms", "st", "no", "đ", "v.v")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’)]*\s+|\n+")
 _BUST_CUE = re.compile(r"\b(?:bắt quả tang|bắt khẩn cấp|chặn bắt|phục kích|mật phục|khám xét|dừng (?:xe )?kiểm tra|vây bắt)\b")
@@ -441,11 +444,15 @@ def _span(norm: Normalized, start: int, end: int) -> Span:
 
 
 def _event(st: Statement, norm: Normalized, item: NewsItem, article: ArticlePlaces, claimed: list[tuple[int, int]],
-           title_drugs: list[str], ordinal: int, trace: list[Explanation] | None = None) -> SeizureEvent | None:
+           title_drugs: list[str], ordinal: int, bounds: FigureBounds,
+           trace: list[Explanation] | None = None) -> SeizureEvent | None:
     lower = norm.lower
     incident = st.kind == "incident"
     _resolve_drugs(st.quantities, _fallback_drug(st, lower, title_drugs))
     chosen = _select_quantities(_drugs_only(st.quantities), incident)
+    dropped: list[DroppedFigure] = []
+    chosen = [q for q in chosen if _plausible(q.value * MASS_FACTOR_KG.get(q.unit, 1.0), q.unit, st.kind, q.start,
+                                              q.end, norm, bounds, dropped)]
     if incident and not chosen:
         if trace is not None:
             trace.append(_explain(st, norm, None, None, chosen, "no drug figure: a bust without a seizure is no event"))
@@ -465,6 +472,7 @@ def _event(st: Statement, norm: Normalized, item: NewsItem, article: ArticlePlac
         counts = [c for c in st.counts if c.field == f]
         if incident and f == "cases":
             continue
+        counts = [c for c in counts if _plausible(c.value, f, st.kind, c.start, c.end, norm, bounds, dropped)]
         if counts:
             best = max(counts, key=lambda c: c.value) if incident else counts[0]
             values[f] = best.value
@@ -509,12 +517,25 @@ def _event(st: Statement, norm: Normalized, item: NewsItem, article: ArticlePlac
         date=date, period_start=period_start, period_end=period_end,
         cases=values["cases"], suspects=values["suspects"], operations=values["operations"],
         seizures=seizures, item_id=item.id, source=item.source, published=item.published,
-        evidence=evidence, event_id="pending",
+        evidence=evidence, dropped=dropped, event_id="pending",
     )
     event.event_id = event.compute_id(ordinal)
     if trace is not None:
         trace.append(_explain(st, norm, event, place, chosen, None))
     return event
+
+
+def _plausible(value: float, name: str, kind: str, start: int, end: int, norm: Normalized, bounds: FigureBounds,
+               dropped: list[DroppedFigure]) -> bool:
+    """A figure within its bound (schemas.bounds, per kind and unit); one above it is left out of the
+    event and recorded with its reason ('10.000 tỷ viên' is a typo or a hoax, not a seizure)."""
+    limit = bounds.limit(kind, "kg" if name in ("kg", "g") else name)
+    if value <= limit:
+        return True
+    dropped.append(DroppedFigure(text=_span(norm, start, end).text,
+                                 reason=f"out_of_bounds: {value:g} {'kg' if name in ('kg', 'g') else name} > "
+                                        f"{limit:g} (figure_bounds.{kind})"))
+    return False
 
 
 def _explain(st: Statement, norm: Normalized, event: SeizureEvent | None, place: PlaceDecision | None,
@@ -559,26 +580,26 @@ def _date_reason(st: Statement, norm: Normalized) -> str | None:
     return f"the earliest day named in the bust's sentences ('{norm.original[a:b]}')"
 
 
-def extract_news(item: NewsItem) -> list[SeizureEvent]:
+def extract_news(item: NewsItem, bounds: FigureBounds = DEFAULT_BOUNDS) -> list[SeizureEvent]:
     """Every seizure statement of a news article, as validated events in text order."""
-    return _read(item, None)
+    return _read(item, None, bounds)
 
 
 def explain_news(item: NewsItem) -> tuple[list[Block], list[Explanation]]:
     """The page pass and, for every statement, why it became an event (or why not): ``extract --explain``."""
     trace: list[Explanation] = []
-    _read(item, trace)
+    _read(item, trace, DEFAULT_BOUNDS)
     norm = normalize(item.text)
     return page_blocks(norm.text, norm.lower, normalize(item.title or "").lower), trace
 
 
-def _read(item: NewsItem, trace: list[Explanation] | None) -> list[SeizureEvent]:
+def _read(item: NewsItem, trace: list[Explanation] | None, bounds: FigureBounds) -> list[SeizureEvent]:
     norm = normalize(item.text)
     title_norm = normalize(item.title or "")
     blocks = page_blocks(norm.text, norm.lower, title_norm.lower)
     segments = listing_segments(blocks, norm.text, norm.lower, title_norm.lower)
     if segments is None:
-        return _read_article(norm, item, blocks, title_norm, bool(item.title), trace, [])
+        return _read_article(norm, item, blocks, title_norm, bool(item.title), trace, [], bounds)
     events: list[SeizureEvent] = []
     header_end = segments[0].headline.start
     header = [m for m in find_places(norm.text[:header_end], on=item.published)]
@@ -586,12 +607,12 @@ def _read(item: NewsItem, trace: list[Explanation] | None) -> list[SeizureEvent]
                       title_norm.lower, place_candidates(header, norm.lower))
     for seg in segments:  # a listing page: every teaser is its own little article, titled by its headline
         headline = normalize(norm.original[slice(*norm.span(seg.headline.start, seg.headline.end))])
-        _read_article(norm, item, list(seg.blocks), headline, True, trace, events, page)
+        _read_article(norm, item, list(seg.blocks), headline, True, trace, events, bounds, page)
     return events
 
 
 def _read_article(norm: Normalized, item: NewsItem, blocks: list[Block], title_norm: Normalized, titled: bool,
-                  trace: list[Explanation] | None, events: list[SeizureEvent],
+                  trace: list[Explanation] | None, events: list[SeizureEvent], bounds: FigureBounds,
                   page: PlaceDecision | None = None) -> list[SeizureEvent]:
     """The events of one article (or one teaser of a listing page), appended to ``events``."""
     sentences = _analyse(norm, item.published, blocks)
@@ -609,7 +630,7 @@ def _read_article(norm: Normalized, item: NewsItem, blocks: list[Block], title_n
     title_drugs = [d[2] for d in DrugIndex(title_norm.lower).found]
     for st in statements:
         claimed = [(s.start, s.end) for other in statements if other is not st for s in other.sentences]
-        event = _event(st, norm, item, article, claimed, title_drugs, len(events), trace)
+        event = _event(st, norm, item, article, claimed, title_drugs, len(events), bounds, trace)
         if event is not None:
             events.append(event)
     return events
