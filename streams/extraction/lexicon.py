@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from streams.extraction.trie import trie_pattern
+
 # --- drugs: every written form once, as it reads after ``normalize`` (lower case, NFC, new tone placement).
 # Adding a name is one edit here: the scanner's regex and its anchor are built from this table.
 DRUG_FORMS: dict[str, tuple[str, ...]] = {
@@ -31,12 +33,12 @@ DRUG_FORMS: dict[str, tuple[str, ...]] = {
     "cocaine": ("cocaine", "cocain", "cô-ca-in", "côcain", "côcaine", "ma túy cocaine"),
 }
 DRUG_CONTEXT_FORMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    (r"đá(?= (?:ma túy|tinh thể))", "meth_crystal", ("đá",)),
-    (r"[\"“]đá[\"”]", "meth_crystal", ('"', "“")),
-    (r"[\"“]kẹo[\"”]|[\"“]kẹo (?:ke|lắc)[\"”]", "synthetic", ('"', "“")),
+    (r"đá(?= (?:ma túy|tinh thể))", "meth_crystal", ("đá ma túy", "đá tinh thể")),
+    (r"[\"“]đá[\"”]", "meth_crystal", ('"đá', "“đá")),
+    (r"[\"“]kẹo[\"”]|[\"“]kẹo (?:ke|lắc)[\"”]", "synthetic", ('"kẹo', "“kẹo")),
     (r"[\"“]ke[\"”]|\(ke\)|(?<=gói )ke\b|(?<=túi )ke\b|(?<=bọc )ke\b|(?<=tép )ke\b|(?<=gam )ke\b", "ketamine",
-     ('"', "“", "(", "ke")),
-    (r"[\"“]cỏ[\"”]", "cannabis", ('"', "“")),
+     ('"ke', "“ke", "(ke)", "gói ke", "túi ke", "bọc ke", "tép ke", "gam ke")),
+    (r"[\"“]cỏ[\"”]", "cannabis", ('"cỏ', "“cỏ")),
 )
 """Forms that are drugs only in context: quoted slang the text uses ('"kẹo"', '"đá"', '"ke"') and 'ke'
 after a unit ('1 gói ke'). (pattern, drug, the strings a match can start with, for the anchor)."""
@@ -52,12 +54,17 @@ def _drug_patterns() -> list[tuple[str, str]]:
 DRUG_PATTERNS: list[tuple[str, str]] = _drug_patterns()
 DRUG_RE = re.compile("(?:" + "|".join(f"(?P<d{i}>{p})" for i, (p, _) in enumerate(DRUG_PATTERNS)) + ")")
 """All drug phrases; use with ``.match`` at the positions DRUG_ANCHOR finds."""
-_ANCHOR_STARTS = sorted({form.split()[0] for forms in DRUG_FORMS.values() for form in forms}
-                        | {start for _, _, starts in DRUG_CONTEXT_FORMS for start in starts}, key=len, reverse=True)
-DRUG_ANCHOR = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in _ANCHOR_STARTS) + ")")
-"""Where a drug phrase can start: a word start and the first word of a form in the table (built from it).
-Scanning for these and matching DRUG_RE only there is twice as fast as scanning DRUG_RE."""
 DRUG_OF_GROUP = {f"d{i}": drug for i, (_, drug) in enumerate(DRUG_PATTERNS)}
+"""DRUG_RE is the reference definition (one named group per form, the first that matches at a
+position wins); the scanner below finds exactly the same phrases much faster (tested equal)."""
+DRUG_OF_FORM: dict[str, str] = {form: drug for drug, forms in DRUG_FORMS.items() for form in forms}
+DRUG_LITERAL_SCAN = re.compile(r"(?<![\w])" + trie_pattern(list(DRUG_OF_FORM)) + r"(?![a-zà-ỹđ])")
+"""Every literal form at a word start, longest first, as one trie-shaped pattern (one pass per text)."""
+DRUG_CONTEXT_SCAN = re.compile(
+    "|".join(f"(?P<c{i}>{pattern})" for i, (pattern, _, _) in enumerate(DRUG_CONTEXT_FORMS)))
+DRUG_OF_CONTEXT = {f"c{i}": drug for i, (_, drug, _) in enumerate(DRUG_CONTEXT_FORMS)}
+CONTEXT_GATE = tuple(sorted({start for _, _, starts in DRUG_CONTEXT_FORMS for start in starts}))
+"""A text holds a context form only if it holds one of these strings: most texts skip that scan."""
 DRUG_QUALIFIED = re.compile(r"\s*(?:\(\s*(?:dạng\s+|loại\s+|là\s+)?|dạng\s+|loại\s+|là\s+)")
 """After a generic drug word, what introduces the specific one ('ma túy dạng heroin', 'ma túy tổng hợp (hồng phiến)')."""
 

@@ -157,24 +157,49 @@ def _clause_start(lower: str, start: int, floor: int) -> int:
     return best + 1 if best >= limit else limit
 
 
-def find_drugs(lower: str) -> list[tuple[int, int, str]]:
-    """Every drug phrase of ``lower`` as (start, end, drug), left to right, not overlapping."""
-    out = []
+def scan_drug_phrases(lower: str) -> list[tuple[int, int, str]]:
+    """Every drug phrase of ``lower`` as (start, end, drug), left to right, not overlapping: the phrases
+    ``lexicon.DRUG_RE`` would find at word starts (context forms first at a position, then the longest
+    literal form), found with one trie-shaped scan instead of trying every form at every word."""
+    found = [(m.start(), m.end(), lx.DRUG_OF_FORM[m.group()]) for m in lx.DRUG_LITERAL_SCAN.finditer(lower)]
+    if any(g in lower for g in lx.CONTEXT_GATE):
+        context = [(m.start(), m.end(), lx.DRUG_OF_CONTEXT[m.lastgroup or ""])
+                   for m in lx.DRUG_CONTEXT_SCAN.finditer(lower)
+                   if m.start() == 0 or not (lower[m.start() - 1].isalnum() or lower[m.start() - 1] == "_")
+                   or lower[m.start()] in "\"“("]
+        if context:
+            found = _merge_scans(context, found)
+    return found
+
+
+def _merge_scans(first: list[tuple[int, int, str]], second: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Left to right without overlaps; at one start the context form wins (it comes first in DRUG_RE)."""
+    out: list[tuple[int, int, str]] = []
     pos = 0
-    while (anchor := lx.DRUG_ANCHOR.search(lower, pos)) is not None:
-        m = lx.DRUG_RE.match(lower, anchor.start())
-        if m is None:
-            pos = anchor.start() + 1
+    for m in sorted(first + second, key=lambda f: (f[0], f not in first)):
+        if m[0] >= pos:
+            out.append(m)
+            pos = m[1]
+    return out
+
+
+def find_drugs(lower: str) -> list[tuple[int, int, str]]:
+    """Every drug phrase of ``lower`` as (start, end, drug); a generic word followed by the specific drug
+    ('ma túy dạng heroin', 'ma túy tổng hợp (hồng phiến)') is one phrase of the specific drug."""
+    out = []
+    phrases = scan_drug_phrases(lower)
+    skip_to = -1
+    for i, (start, end, drug) in enumerate(phrases):
+        if start < skip_to:
             continue
-        drug, end = lx.DRUG_OF_GROUP[m.lastgroup or ""], m.end()
-        if drug in lx.GENERIC_DRUGS:  # 'ma túy dạng heroin', 'ma túy tổng hợp (hồng phiến)': the specific one
+        if drug in lx.GENERIC_DRUGS and i + 1 < len(phrases):
             q = lx.DRUG_QUALIFIED.match(lower, end)
-            if q is not None:
-                inner = lx.DRUG_RE.match(lower, q.end())
-                if inner is not None and lx.DRUG_OF_GROUP[inner.lastgroup or ""] not in lx.GENERIC_DRUGS:
-                    drug, end = lx.DRUG_OF_GROUP[inner.lastgroup or ""], inner.end()
-        out.append((m.start(), end, drug))
-        pos = end
+            nxt = phrases[i + 1]
+            if q is not None and nxt[0] == q.end() and nxt[2] not in lx.GENERIC_DRUGS:
+                out.append((start, nxt[1], nxt[2]))
+                skip_to = nxt[1]
+                continue
+        out.append((start, end, drug))
     return out
 
 

@@ -18,11 +18,17 @@ _TONES = {  # old placement on the second vowel -> placement on the first, per f
     "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
     "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
 }
-_TONE_RE = re.compile(r"(?<![qQ])([oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ])(?![a-zà-ỹđA-ZÀ-ỸĐ])")
+_TONE_RE = re.compile(r"[oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ](?![a-zà-ỹđA-ZÀ-ỸĐ])")
+"""An old-style placement ('oà', 'uý') at a syllable end; starting on the vowel keeps the scan fast."""
+
+
+_HAS_OLD_TONE = re.compile(r"[oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ]")
 
 
 def _fix_tone(match: re.Match[str]) -> str:
-    old = match.group(1)
+    old = match.group()
+    if match.start() > 0 and match.string[match.start() - 1] in "qQ":
+        return old  # 'quý', 'quà': the u belongs to qu
     new = _TONES.get(old.lower())
     if new is None:  # "uà", "oỳ": not a pair whose placement varies
         return old
@@ -57,7 +63,7 @@ def normalize(original: str) -> Normalized:
     if len(nfc) != len(original):
         mapping = _cluster_map(original)
         nfc = "".join(unicodedata.normalize("NFC", c) for c in _clusters(original))
-    text = restore(_TONE_RE.sub(_fix_tone, nfc))
+    text = restore(_TONE_RE.sub(_fix_tone, nfc) if _HAS_OLD_TONE.search(nfc) else nfc)
     lower = text.lower()
     if len(lower) != len(text):  # rare characters whose lower case is longer: keep positions
         lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)

@@ -196,7 +196,7 @@ def listing_segments(blocks: list[Block], text: str, lower: str, title_lower: st
     None for an article. Each teaser is read on its own, its headline as its title: a listing page is
     not one story, and its teasers share neither place nor date."""
     signal = bool(title_lower and _LISTING_TITLE.search(title_lower)) or any(
-        _BREADCRUMB.search(lower, b.start, b.end) for b in blocks[:4])
+        _BREADCRUMB.search(lower, b.start, min(b.end, b.start + 200)) for b in blocks[:4])
     if not signal:
         return None
     segments: list[Segment] = []

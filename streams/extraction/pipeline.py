@@ -621,7 +621,7 @@ def _read_article(norm: Normalized, item: NewsItem, blocks: list[Block], title_n
     if not statements:
         return events  # most of a news feed: no figure, no need to read the places
     read = [(b.start, b.end) for b in blocks if b.read]
-    places = [m for m in find_places(norm.text, on=item.published) if any(a <= m.start < b for a, b in read)]
+    places = [m for m in _page_places(norm, item) if any(a <= m.start < b for a, b in read)]
     _attach_places(sentences, places)
     title_places = find_places(title_norm.text, on=item.published) if titled else []
     lead_end = next((b.end for b in blocks if b.role == "lead"), 0)
@@ -634,6 +634,18 @@ def _read_article(norm: Normalized, item: NewsItem, blocks: list[Block], title_n
         if event is not None:
             events.append(event)
     return events
+
+
+_PLACES_MEMO: list[tuple[str, object, list[PlaceMention]]] = []
+
+
+def _page_places(norm: Normalized, item: NewsItem) -> list[PlaceMention]:
+    """The place mentions of the whole page, found once (a listing page's teasers all ask for them)."""
+    if _PLACES_MEMO and _PLACES_MEMO[0][0] is norm.text and _PLACES_MEMO[0][1] == item.published:
+        return _PLACES_MEMO[0][2]
+    found = find_places(norm.text, on=item.published)
+    _PLACES_MEMO[:] = [(norm.text, item.published, found)]
+    return found
 
 
 def _attach_places(sentences: list[Sentence], places: list[PlaceMention]) -> None:

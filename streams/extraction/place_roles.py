@@ -111,6 +111,26 @@ def _chains(places: list[PlaceMention], lower: str) -> list[list[PlaceMention]]:
     return chains
 
 
+_STRIP = ",;:()[]\"“”'‘’.!?-–—/"
+
+
+def _words_before(lower: str, window_start: int, start: int) -> list[tuple[int, str]]:
+    """The last LOOK_BACK_WORDS words of ``lower[window_start:start]`` with their offsets, punctuation
+    stripped (a split is several times cheaper than a word regex over the window)."""
+    out: list[tuple[int, str]] = []
+    end = start
+    while len(out) < LOOK_BACK_WORDS:
+        space = lower.rfind(" ", window_start, end)
+        word = lower[space + 1:end].strip(_STRIP) if space >= window_start - 1 else ""
+        if word:
+            out.append((space + 1, word))
+        if space < window_start:
+            break
+        end = space
+    out.reverse()
+    return out
+
+
 def _role(lower: str, start: int, floor: int) -> tuple[PlaceRole, str | None]:
     """The role set by the nearest cue word before ``start`` (no further back than ``floor``)."""
     window_start = max(floor, start - 90)
@@ -122,8 +142,7 @@ def _role(lower: str, start: int, floor: int) -> tuple[PlaceRole, str | None]:
     sentence_start = max(lower.rfind(". ", floor, start), lower.rfind("\n", floor, start), floor)
     if _TESTIMONY.search(lower, sentence_start, start):
         return "other", "khai"  # what a suspect says about sources and buyers is not where drugs were seized
-    words = [(m.start(), m.group()) for m in _WORD_BACK.finditer(lower, window_start, start)]
-    words = words[-LOOK_BACK_WORDS:]
+    words = _words_before(lower, window_start, start)
     for i in range(len(words) - 1, -1, -1):
         for n in (3, 2, 1):  # multi-word cues first: 'trên địa bàn', 'đoạn qua', 'công an'
             if i - n + 1 < 0:
