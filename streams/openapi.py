@@ -13,8 +13,8 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from schemas import api
-from streams.export import DATASETS
 from schemas.busts import Bust
+from streams.export import DATASETS
 
 STATIC = "the dashboard page and its files (no CDN; works offline)"
 

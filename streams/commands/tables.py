@@ -1,8 +1,9 @@
 """``seizurewatch tables``: print the per-province totals of a running worker (GET /api/provinces).
 
 The same table as ``seizurewatch up`` shows (streams.terminal_table): one row per province
-and kind (incident = single busts, aggregate = period reports), counts as integers,
-masses in kg. ``--province NAME`` prints one province's totals and current windows as JSON.
+and kind (incident = busts, each counted once; aggregate = the reported period figures),
+counts as integers, masses in kg; then, apart, the areas that are not provinces (abroad,
+regions, countries, unknown). ``--province NAME`` prints one province's totals and current windows as JSON.
 
 Exit codes: 0 printed, 1 the worker did not answer (or has no such province), 2 usage error.
 """
@@ -73,4 +74,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"{args.kind if args.kind != 'both' else 'all-time'} totals, "
           f"{len({r.province for r in rows})} provinces ({url})")
     print(render_table(rows, max_rows=args.rows, metrics=metrics))
+    try:  # abroad, regions, countries, unknown: apart from the provinces
+        areas = get_json(f"{url}/api/areas")
+    except (urllib.error.URLError, OSError, ValueError):
+        areas = None  # a worker without areas
+    others = [r for r in normalise_provinces(areas or {}) if args.kind in ("both", r.kind)]
+    if others:
+        print(f"\nother areas (not provinces), {len({r.province for r in others})}")
+        print(render_table(others, max_rows=args.rows, metrics=metrics))
     return 0
