@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import json
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -78,11 +79,16 @@ def worker(settings_factory: Callable[..., Any], start_worker: Callable[..., Any
     publish_samples(settings.bootstrap_servers, settings.items_topic, samples, rate=0)
     wait_until(lambda: consumed(w.base_url) >= len(samples), 90)
 
+    counts: list[int] = []
+
     def aggregated() -> bool:
+        """Every event on the topic is counted, and the topic stopped growing (same count twice, 1.5 s apart)."""
         events = events_on_topic(settings)
         docs = get(f"{w.base_url}/api/provinces")["provinces"] + get(f"{w.base_url}/api/areas")["areas"]
         counted = sum(p["reports"] for p in docs)  # each event is one report of a bust or a period statistic
-        return bool(events) and counted == len(events)
+        counts.append(len(events) if events and counted == len(events) else -1)
+        time.sleep(1.5)
+        return len(counts) > 1 and counts[-1] == counts[-2] != -1
 
     wait_until(aggregated, 90)
     try:
