@@ -9,6 +9,7 @@ key on the internal ``area-events`` topic). Its rows:
 ``s|<area>|<start>|<end>``     ``periods.PeriodRow``: every report on one period statistic
 ``m|<event_id>``               ``MemberRef``: which row an event was counted in
 ``r|<area>``                   ``RuleRow``: the area's alert hysteresis (small: rewritten on fire and re-arm)
+``h|<area>|<YYYY-MM>``         ``ArchiveRow``: the busts of a month past the horizon, folded into sums
 ``a|<area>|<alert_id>``        ``AlertRow``: one of the area's latest alerts (written once; the oldest
                                beyond ``ALERTS_PER_AREA`` deleted)
 =============================  ====================================================
@@ -43,6 +44,14 @@ changelog held. Three facts make the replay converge to the state of a single de
    of the *set* of its reports' variants (``clustering.merge``), so a report applied twice
    changes nothing.
 
+**The horizon** (``retention_days`` of event time behind the area's latest bust) bounds
+the matching state: once a whole month lies past it, its bust rows are folded into one
+``ArchiveRow`` (their sums, ids and report counts) and deleted, in that order. The archive
+wins: a bust row whose id an archive lists is not counted (a crash between the two writes
+leaves such a row; the next pass deletes it). Reports of archived busts no longer match
+(a late report of one counts as a new bust, archived in turn); their ``m|`` rows stay, so a
+republished old report is still recognised and not counted twice.
+
 Alerts are delivered before the rule row that remembers them is written (a replay
 re-sends the same deterministic alert id at worst, never loses one). Beyond ``MAX_MEMBERS`` reports a bust keeps only counts per
 variant: there a crash between the two writes can over-count ``reports`` by one (never a
@@ -74,7 +83,7 @@ from streams.clustering import (
     metrics_of,
 )
 from streams.rules import Rule, RuleState, Snapshot, WindowValue, evaluate
-from streams.windows import window_for
+from streams.windows import month_window, window_for
 
 MAX_MEMBERS = 16
 """Reports a bust row lists by event id (its provenance); beyond, it keeps counts per figure variant."""
@@ -166,6 +175,34 @@ class BustRow(BaseModel):
                     metrics=dict(sorted(self.metrics.items())))
 
 
+class ArchiveRow(BaseModel):
+    """``h|<area>|<YYYY-MM>``: the busts of one month past the horizon, as sums."""
+
+    area: str
+    month: str
+    ids: list[str] = Field(default_factory=list, description="bust ids folded in (the archive wins over their rows)")
+    reports: int = 0
+    latest: dt.date | None = None
+    metrics: dict[str, float] = Field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return archive_key(self.area, self.month)
+
+    def fold(self, row: BustRow) -> bool:
+        if row.id in self.ids:
+            return False
+        self.ids.append(row.id)
+        self.reports += row.reports
+        add_into(self.metrics, row.metrics)
+        if row.day is not None and (self.latest is None or row.day > self.latest):
+            self.latest = row.day
+        return True
+
+    def to_json(self) -> dict:
+        return self.model_dump(mode="json")
+
+
 class MemberRef(BaseModel):
     """``m|<event_id>``: the row an event is counted in (and its variant, for a withdrawal)."""
 
@@ -202,6 +239,14 @@ def bust_key(area: str, day: dt.date | None, cluster_id: str) -> str:
     return f"b|{area}|{day_text(day)}|{cluster_id}"
 
 
+def archive_key(area: str, month: str) -> str:
+    return f"h|{area}|{month}"
+
+
+def bust_id_of(key: str) -> str:
+    return key.rsplit("|", 1)[-1]
+
+
 def member_key(event_id: str) -> str:
     return f"m|{event_id}"
 
@@ -227,6 +272,8 @@ def parse_row(key: str, value: Any) -> Any:
         return RuleRow.model_validate(value)
     if kind == "a|":
         return AlertRow.model_validate(value)
+    if kind == "h|":
+        return ArchiveRow.model_validate(value)
     raise KeyError(f"unknown row key {key!r}")
 
 
@@ -240,6 +287,10 @@ class StateView(Protocol):
     def day_values(self, area: str, day: dt.date) -> dict[str, float]: ...
     def area_totals(self, area: str) -> dict[str, float]: ...
     def alert_keys(self, area: str) -> list[str]: ...
+    def bust_days(self, area: str) -> list[dt.date]: ...
+    def watermark(self, area: str) -> dt.date | None: ...
+    def is_archived(self, area: str, day: dt.date | None, cluster_id: str) -> bool: ...
+    def stale_keys(self, area: str) -> list[str]: ...
 
 
 @dataclass
@@ -296,6 +347,9 @@ def _incident(view: StateView, event: SeizureEvent, cfg: Config) -> Step:
     fig = figures_of(event)
     ref = view.get(member_key(event.event_id))
     row: BustRow | None = view.get(ref.k) if ref is not None else None
+    if ref is not None and row is None and _archived_ref(view, ref.k):
+        out.events.append(event.model_copy(update={"cluster_id": bust_id_of(ref.k)}))
+        return out  # counted long ago, its bust archived since
     done = row is not None
     if row is None:
         days = [event.event_date, *lookup_days(event.date, event.published, cfg.tolerance_days)]
@@ -319,11 +373,48 @@ def _incident(view: StateView, event: SeizureEvent, cfg: Config) -> Step:
         out.changed = True
     out.events.append(event.model_copy(update={"cluster_id": row.id}))
     out.busts.append((row.id, row.record()))
+    if not done:  # also when the row survived a crash: the archiving that followed it may not have
+        out.writes += _archive(view, area, row, cfg)
     if not done:  # m| is the last write of a message: present = its alerts were delivered
         delta = difference(row.metrics, old_metrics) if out.changed else {}
         _evaluate_incident(view, out, row, delta, cfg)
         out.finals.append((member_key(event.event_id), MemberRef(k=row.key, v=fig.digest())))
     return out
+
+
+def _archived_ref(view: StateView, key: str) -> bool:
+    _, area, day, cluster_id = key.split("|", 3)
+    return day != UNDATED and view.is_archived(area, dt.date.fromisoformat(day), cluster_id)
+
+
+def _archive(view: StateView, area: str, written: BustRow, cfg: Config) -> list[tuple[str, Any]]:
+    """Fold the bust rows of every month wholly past the horizon into archive rows, then delete them."""
+    days = set(view.bust_days(area))
+    if written.day is not None:
+        days.add(written.day)
+    latest = max([d for d in (view.watermark(area), written.day) if d is not None], default=None)
+    if latest is None:
+        return []
+    cutoff = latest - dt.timedelta(days=cfg.retention_days)
+    months: dict[str, list[BustRow]] = {}
+    for day in sorted(days):
+        if month_window(day).end >= cutoff:
+            break
+        rows = [written if k == written.key else view.get(k) for k in view.bust_keys(area, day)]
+        if written.day == day and written.key not in view.bust_keys(area, day):
+            rows.append(written)
+        months.setdefault(day.strftime("%Y-%m"), []).extend(r for r in rows if r is not None)
+    writes: list[tuple[str, Any]] = []
+    for month, rows in sorted(months.items()):
+        current = view.get(archive_key(area, month))
+        archive = current.model_copy(deep=True) if current is not None else ArchiveRow(area=area, month=month)
+        folded = [archive.fold(r) for r in rows]  # every row, not only up to the first
+        if any(folded):
+            writes.append((archive.key, archive))
+        writes += [(r.key, None) for r in rows]
+    deleted = {k for k, _ in writes}
+    writes += [(k, None) for k in view.stale_keys(area) if k not in deleted]  # left by a crash
+    return writes
 
 
 def _period_report(view: StateView, event: SeizureEvent, cfg: Config) -> Step:

@@ -39,8 +39,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def watermark(index: StateIndex, area: str) -> dt.date | None:
-    days = [b.day for b in index.busts_of(area) if b.day]
-    return max(days) if days else None
+    return index.watermark(area)
 
 
 def area_summary(index: StateIndex, area: str) -> dict:
@@ -50,11 +49,12 @@ def area_summary(index: StateIndex, area: str) -> dict:
     period_rows = index.periods_of(area)
     heads = headline(period_rows)
     wm = watermark(index, area)
-    incident_reports = sum(b.reports for b in busts)
+    archives = index.archives_of(area)
+    incident_reports = sum(b.reports for b in busts) + sum(a.reports for a in archives)
     period_reports = sum(len(r.reports) for r in period_rows)
     doc = {
         "area": a.key, "area_type": a.type, "name": a.name, "country": a.country,
-        "busts": len(busts), "periods": len(period_rows),
+        "busts": len(busts) + sum(len(a.ids) for a in archives), "periods": len(period_rows),
         "reports": incident_reports + period_reports,
         "watermark": wm,
         "totals": {"incident": dict(sorted(index.area_totals(area).items())),
@@ -136,4 +136,6 @@ def monthly_series(index: StateIndex) -> dict[str, dict[str, dict[str, float]]]:
             continue
         for day, values in index.daily(area).items():
             add_into(out.setdefault(area, {}).setdefault(day[:7], {}), values)
+        for archive in index.archives_of(area):  # months past the horizon: their sums
+            add_into(out.setdefault(area, {}).setdefault(archive.month, {}), archive.metrics)
     return {a: {m: dict(sorted(v.items())) for m, v in sorted(months.items())} for a, months in out.items()}

@@ -82,7 +82,10 @@ class Settings(BaseSettings):
                                   "default http://WEB_HOST:WEB_PORT, the host name when WEB_HOST is 0.0.0.0")
     data_dir: Path = Field(default=Path("var/seizurewatch"), description="faust table state (rocksdb/memory)")
     thresholds_file: Path | None = Field(default=None, description="YAML alert rules; none = no alerts")
-    window_retention_days: int = Field(default=400, ge=1, description="event-time windows kept before expiry")
+    window_retention_days: int = Field(
+        default=400, ge=1, description="the horizon, in days of event time behind an area's latest bust: daily "
+                                       "windows, alert hysteresis and bust rows are kept this long; then a month's "
+                                       "busts are folded into sums (counted, no longer matched)")
     bust_match_days: int = Field(default=1, ge=0, le=7,
                                  description="reports of one bust may differ by this many days in their incident "
                                              "date (a next-day report says 'hôm qua'); an undated report is matched "
