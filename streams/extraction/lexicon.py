@@ -192,7 +192,9 @@ NEW_BUST_CUE = re.compile(
     r"^\W*(?:cũng trong (?:ngày|sáng|chiều|tối|đêm|đợt)|mới nhất|gần đây nhất|gần đây|trước đó không lâu|"
     r"chẳng hạn|điển hình(?: là)?|như vụ|ngoài ra|trong một vụ khác|ở một vụ khác|tiếp đó|"
     r"vụ (?:thứ (?:nhất|hai|ba|tư|năm)|đầu tiên|tiếp theo|khác|sau)|(?:\d+|hai|ba|bốn|năm|vài) ngày sau|"
-    r"(?:ngày )?hôm sau|sau đó (?:một|hai|ba|vài) ngày|cùng thời điểm|trước đó một ngày)\b"
+    r"(?:ngày )?hôm sau|sau đó (?:một|hai|ba|vài) ngày|cùng thời điểm|trước đó một ngày|cũng liên quan|"
+    r"(?:ở|trong) (?:một )?diễn biến (?:khác|liên quan)|tại một địa phương khác|ở một địa phương khác|"
+    r"ở địa phương khác|cũng trong tuần|trong tuần qua)\b"
 )
 EARLIER_BUST_CUE = re.compile(
     r"^\W*trước đó(?=,?\s*(?:vào\s+)?(?:khoảng\s+)?(?:\d|ngày|sáng|trưa|chiều|tối|đêm|rạng sáng|hôm|lúc))"

@@ -187,7 +187,7 @@ MIN_TEASERS = 3
 class Segment:
     """One teaser of a listing page: its headline line and the blocks of its summary."""
 
-    headline: Block
+    headline: Block | None  # None: a teaser written on one line, headline and summary together
     blocks: tuple[Block, ...]
 
 
@@ -207,13 +207,16 @@ def listing_segments(blocks: list[Block], text: str, lower: str, title_lower: st
         headline_like = (b.role in ("lead", "subhead", "body", "headline") and len(line) < 200
                          and line[-1:] not in _TERMINAL and len(line.split()) >= 4
                          and not _BREADCRUMB.search(line) and not _is_field_line(text[b.start:b.end]))
+        prose = b.role in ("lead", "body", "subhead") and (line[-1:] in _TERMINAL or len(line) >= 100)
         if headline_like:
-            if head is not None and body:
+            if body:
                 segments.append(Segment(head, tuple(body)))
             head, body = b, []
-        elif head is not None and b.role in ("lead", "body", "subhead") and (
-                line[-1:] in _TERMINAL or len(line) >= 100):
+        elif prose:
+            if body and head is None:  # a teaser on one line ('headline TPO - summary'): its own story
+                segments.append(Segment(None, tuple(body)))
+                body = []
             body.append(Block(b.start, b.end, "body", "a teaser's summary on a listing page"))
-    if head is not None and body:
+    if body:
         segments.append(Segment(head, tuple(body)))
     return segments if len(segments) >= MIN_TEASERS else None

@@ -267,6 +267,9 @@ def _moves_on(current: Statement, s: Sentence, published: dt.date | None) -> boo
     first, new = known[0], min(d.value for d in s.dates)
     if new == first:
         return False
+    bust_days = set(known)
+    if len(bust_days) >= 2 and current.quantities and new not in bust_days:
+        return True  # the report's day and the bust's day are both known: another day is another bust
     return not (new < first and (published is None or first >= published - dt.timedelta(days=3)))
 
 
@@ -601,13 +604,15 @@ def _read(item: NewsItem, trace: list[Explanation] | None, bounds: FigureBounds)
     if segments is None:
         return _read_article(norm, item, blocks, title_norm, bool(item.title), trace, [], bounds)
     events: list[SeizureEvent] = []
-    header_end = segments[0].headline.start
+    first = segments[0]
+    header_end = first.headline.start if first.headline is not None else first.blocks[0].start
     header = [m for m in find_places(norm.text[:header_end], on=item.published)]
     page = page_place(place_candidates(find_places(title_norm.text, on=item.published), title_norm.lower),
                       title_norm.lower, place_candidates(header, norm.lower))
     for seg in segments:  # a listing page: every teaser is its own little article, titled by its headline
-        headline = normalize(norm.original[slice(*norm.span(seg.headline.start, seg.headline.end))])
-        _read_article(norm, item, list(seg.blocks), headline, True, trace, events, bounds, page)
+        headline = normalize(norm.original[slice(*norm.span(seg.headline.start, seg.headline.end))]
+                             if seg.headline is not None else "")
+        _read_article(norm, item, list(seg.blocks), headline, seg.headline is not None, trace, events, bounds, page)
     return events
 
 
