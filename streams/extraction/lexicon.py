@@ -236,6 +236,7 @@ _PLACE_CUE_WORDS: dict[str, tuple[str, ...]] = {
     "residence": ("trú", "ngụ", "cư trú", "thường trú", "tạm trú", "hktt", "hộ khẩu", "quê", "quê quán", "nơi ở",
                   "sinh sống", "đến từ", "người", "quốc tịch", "dân tộc"),
     "origin": ("từ", "xuất phát từ", "mua", "lấy"),
+    "other": ("giáp ranh với", "giáp với", "tiếp giáp với", "giáp biên với"),
     "destination": ("về", "sang", "đến", "tới", "vào", "lên", "xuống", "ra", "đi", "cho"),
     "route": ("qua", "nhập cảnh", "xuất cảnh", "quá cảnh", "trung chuyển", "tuyến", "cảnh qua"),
     "agency": ("công an", "biên phòng", "bđbp", "hải quan", "cảnh sát", "csđt", "pc04", "pc47", "c04",

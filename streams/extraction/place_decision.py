@@ -34,6 +34,7 @@ _FOREIGN_AREA = re.compile(
     r"\b(?:tại|ở|trên|thuộc)\s+(?:địa bàn\s+|khu vực\s+|đất\s+)?(?:ngoại biên|nước bạn|bên kia biên giới|"
     r"lãnh thổ (?:lào|campuchia|trung quốc|nước bạn)|các tỉnh (?:bắc|nam|trung) lào|tam giác vàng)\b"
 )
+_BOTH_COUNTRIES = re.compile(r"\b(?:lực lượng (?:chức năng )?(?:của )?hai (?:bên|nước)|hai bên đã|hai nước đã|song phương)\b")
 _BOTH_SIDES = re.compile(r"\b(?:ở|tại|trên) cả hai (?:phía|bên)(?: biên giới)?\b")
 _OWN_AREA = re.compile(
     r"\b(?:trên|tại|ở|thuộc)\s+(?:địa bàn|tuyến biên giới|khu vực biên giới|vùng biên giới|phạm vi)"
@@ -200,6 +201,8 @@ def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], fi
         name = lx.REGION_NAMES[(region.group("region") or region.group("golden"))]
         country = "LA" if name == "Bắc Lào" else None if name == "Tam giác vàng" else "VN"
         return PlaceDecision(None, country, None, f"a total over a region ({name}), no single province", area=name)
+    if _BOTH_COUNTRIES.search(text) and not any(c.role == "seizure" for c in own):
+        return PlaceDecision(None, None, None, "the forces of two countries together; no place named")
     if not aggregate:
         elsewhere = [c for c in article.candidates if c.role == "seizure" and not c.country_only
                      and not any(a <= c.start < b for a, b in claimed)]

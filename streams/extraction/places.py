@@ -83,7 +83,7 @@ def _index() -> gi.GazetteerIndex:
 # --- the words around a name ---------------------------------------------------------
 _PFX2 = {("thành", "phố"): "thành phố", ("thị", "xã"): "thị xã", ("thị", "trấn"): "thị trấn",
          ("đặc", "khu"): "đặc khu", ("thủ", "đô"): "thủ đô"}
-_PFX1 = {"tỉnh": "tỉnh", "tp": "tp", "huyện": "huyện", "quận": "quận", "xã": "xã", "phường": "phường"}
+_PFX1 = {"tỉnh": "tỉnh", "tp": "tp", "huyện": "huyện", "quận": "quận", "xã": "xã", "phường": "phường", "bang": "tỉnh"}
 _LEVEL = {"tỉnh": "province", "thủ đô": "province", "thành phố": "city", "tp": "city", "huyện": "district",
           "quận": "district", "thị xã": "district", "xã": "commune", "phường": "commune",
           "thị trấn": "commune", "đặc khu": "commune"}
@@ -101,7 +101,7 @@ _CUES = {"tại", "ở", "về", "đến", "tới", "từ", "khỏi", "vào", "s
 # The word(s) right before a run of capitalised words: an administrative prefix, a cue that
 # what follows is no province (street, market, person, newspaper), or a locative cue.
 _BEFORE: dict[str, str] = {}
-for _w in ("thành phố", "thị xã", "thị trấn", "đặc khu", "thủ đô", "tỉnh", "tp", "tp.", "huyện", "quận", "xã",
+for _w in ("thành phố", "thị xã", "thị trấn", "đặc khu", "thủ đô", "tỉnh", "tp", "tp.", "huyện", "quận", "xã", "bang",
            "phường"):
     _BEFORE[_w] = "prefix"
 for _w in ("đường", "phố", "ngõ", "ngách", "hẻm", "kiệt", "đại lộ", "quốc lộ", "tỉnh lộ", "chợ", "cầu", "bến xe",
