@@ -115,6 +115,13 @@ CONTAINER_BEFORE_NUMBER = re.compile(
     r"(?:thành|vào|ra|trong|làm|sẵn thành|thanh|vao)\s+$"
 )
 """'được chia vào 60 túi', 'đựng trong 5 túi': the number counts bags the drug was packed into."""
+THRESHOLD_AFTER = re.compile(r"[^.;,]{0,40}?\b(?:trở lên|trở xuống|đến dưới|tới dưới)\b")
+"""'có khối lượng 5 kg trở lên': a legal threshold, not a seizure."""
+TYPICAL_BEFORE = re.compile(r"\b(?:thường|thông thường|trung bình|mỗi bánh|một bánh)\b[^.;]{0,30}$")
+"""'một bánh heroin (thường có khối lượng khoảng 350 gam)': a typical weight, not a seizure."""
+ADDED_BEFORE = re.compile(r"\b(?:thu (?:giữ )?thêm|phát hiện thêm|thu giữ tiếp|tịch thu thêm|còn thu (?:giữ )?|"
+                          r"thu (?:giữ )?trên người [^.;,]{1,40}?)(?:[^.;]{0,40})$")
+"""'Khám xét nơi ở, thu thêm 12 gói heroin': an addition to what the bust found before, not a restatement."""
 RATE_AFTER_UNIT = re.compile(r"\s*/\s*(?:[a-zà-ỹđ]+|\d)")
 """'(1 kg/gói)', '12 kg/bình', '300 nghìn/viên': a rate, not a quantity."""
 
@@ -138,7 +145,8 @@ PERSON_UNIT = (
 PERSON_NOT_SUSPECT = re.compile(
     r"\s*(?:(?:đang|có|bị|đã|được) )?(?:nghiện|dân|tham dự|cho kết quả|trong quán|có mặt|tham gia|sử dụng|dương tính|lao động|bệnh|thân|nhà|đi đường|bị thương|"
     r"cán bộ|chiến sĩ|được|đang cai|cai nghiện|học viên|trong độ tuổi|có hành vi sử dụng|có liên quan đến việc sử dụng|"
-    r"điều trị|đang điều trị|methadone|tái nghiện|sau cai|có hồ sơ|trong diện|được quản lý|quản lý)"
+    r"điều trị|đang điều trị|methadone|tái nghiện|sau cai|có hồ sơ|trong diện|được quản lý|quản lý|truy nã|"
+    r"đang bị truy nã|có lệnh truy nã)"
 )
 ARREST_VERBS = re.compile(
     r"\b(?:bắt(?! buộc)|bắt giữ|bắt quả tang|chặn bắt|vây bắt|truy bắt|bắt khẩn cấp|tạm giữ|tạm giam|khởi tố|"

@@ -107,6 +107,7 @@ class Quantity:
     is_total: bool = False
     shares_next_drug: bool = False
     container: bool = False  # a count of bags that hold the drug ('3 túi nilon chứa ...')
+    added: bool = False  # found in addition ('thu thêm 12 gói'): adds to the same drug and unit
 
 
 @dataclass(slots=True)
@@ -284,6 +285,11 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
             continue  # "năm 2019 tấn công": a year before 'attack', not 2019 tonnes
         if _cued(lx.NOT_SEIZED_BEFORE, lx.NOT_SEIZED_WORDS, lower[max(start, q_start - 60):q_start]):
             continue
+        if ("trở" in lower[m.end():m.end() + 50] or "dưới" in lower[m.end():m.end() + 50]) and \
+                lx.THRESHOLD_AFTER.match(lower, m.end(), min(end, m.end() + 60)):
+            continue  # 'có khối lượng 5 kg trở lên': a legal threshold
+        if _cued(lx.TYPICAL_BEFORE, ("thường", "trung bình", "bánh"), lower[max(start, q_start - 50):q_start]):
+            continue  # 'thường có khối lượng khoảng 350 gam': what a brick usually weighs
         value = _number(m.group("num"), mass=unit in lx.MASS_UNITS)
         if value is None or value <= 0:
             continue
@@ -325,6 +331,7 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
         if q.drug is None and not q.weight_of_previous and not q.shares_next_drug and _goods_figure(context):
             continue  # "46 hộp pháo nổ ..., tổng trọng lượng 120 kg": the fireworks' weight
         q.is_total = _cued(lx.TOTAL_CUE, _TOTAL_WORDS, context)
+        q.added = _cued(lx.ADDED_BEFORE, ("thêm", "tiếp", "còn thu", "trên người"), context[-90:])
         out.append(q)
     for i in range(len(out) - 2, -1, -1):  # "gần 2.000 viên và hơn 3 kg ma túy tổng hợp"
         if out[i].shares_next_drug and out[i].drug is None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from schemas.bounds import FigureBounds
 from schemas.common import MASS_FACTOR_KG, Span
@@ -391,6 +391,8 @@ def _select_quantities(quantities: list[Quantity], incident: bool) -> list[Quant
             totals = [q for q in qs if q.is_total]
             if totals:
                 qs = totals
+            elif any(q.added for q in qs):
+                qs = [_with_additions(qs)]
             else:
                 biggest = max(qs, key=lambda q: q.value)
                 rest = sum(q.value for q in qs if q is not biggest)
@@ -407,6 +409,20 @@ def _select_quantities(quantities: list[Quantity], incident: bool) -> list[Quant
     keep = [q for q in keep if q.drug != "unspecified" or not any(
         n.unit == q.unit and _close(n.value, q.value) for n in named)]
     return sorted(keep, key=lambda q: q.start)
+
+
+def _with_additions(qs: list[Quantity]) -> Quantity:
+    """'10 gói ... khám xét nơi ở thu thêm 2 gói': one seizure of 12 — the text's own total if it
+    states one ('tổng cộng 12 gói' read as a figure close to the sum), else the sum of the parts."""
+    first_added = next(i for i, q in enumerate(qs) if q.added)
+    base = qs[first_added - 1] if first_added > 0 else None
+    total = (base.value if base is not None else 0.0) + sum(q.value for q in qs if q.added)
+    stated = [q for q in qs if _close(q.value, total)]
+    if stated:
+        return stated[0]
+    part = base or qs[first_added]
+    qualifier = "exact" if all(q.qualifier == "exact" for q in qs if q.added or q is base) else part.qualifier
+    return replace(part, value=total, qualifier=qualifier, added=False)
 
 
 HEDGE_SLACK = {"more_than": (1.0, 1.5), "at_least": (1.0, 1.5), "nearly": (0.8, 1.0), "about": (0.85, 1.15)}

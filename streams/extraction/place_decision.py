@@ -34,6 +34,13 @@ _FOREIGN_AREA = re.compile(
     r"\b(?:tại|ở|trên|thuộc)\s+(?:địa bàn\s+|khu vực\s+|đất\s+)?(?:ngoại biên|nước bạn|bên kia biên giới|"
     r"lãnh thổ (?:lào|campuchia|trung quốc|nước bạn)|các tỉnh (?:bắc|nam|trung) lào|tam giác vàng)\b"
 )
+_SEVERAL_PROVINCES = re.compile(r"\b(?:công an|lực lượng(?: chức năng)?|bộ đội biên phòng) (?:của )?(?:hai|ba|các) tỉnh\b")
+_NATIONAL_FORCE = re.compile(
+    r"\b(?:lực lượng cảnh sát biển|cảnh sát biển việt nam|bộ tư lệnh (?:cảnh sát biển|bộ đội biên phòng)|"
+    r"tổng cục hải quan|ngành hải quan|lực lượng hải quan|bộ công an|ủy ban quốc gia|"
+    r"các đơn vị, địa phương|công an các đơn vị|các địa phương trong cả nước)\b"
+)
+"""Forces whose totals are national: a total they report names no province unless the text names one."""
 _BOTH_COUNTRIES = re.compile(r"\b(?:lực lượng (?:chức năng )?(?:của )?hai (?:bên|nước)|hai bên đã|hai nước đã|song phương)\b")
 _BOTH_SIDES = re.compile(r"\b(?:ở|tại|trên) cả hai (?:phía|bên)(?: biên giới)?\b")
 _OWN_AREA = re.compile(
@@ -84,6 +91,7 @@ class ArticlePlaces:
     def build(cls, candidates: list[PlaceCandidate], title: list[PlaceCandidate], title_lower: str,
               lead_end: int, page: PlaceDecision | None = None) -> ArticlePlaces:
         """``page``: the place of the whole page, for a teaser of a listing page that names none itself."""
+        candidates = _supported(candidates, title)
         main = _main(candidates, title, title_lower, lead_end)
         if main.province is None and page is not None and page.province is not None:
             main = PlaceDecision(page.province, page.country, None, f"the listing page's place ({page.reason})")
@@ -91,6 +99,19 @@ class ArticlePlaces:
 
     def inside(self, spans: list[tuple[int, int]]) -> list[PlaceCandidate]:
         return [c for c in self.candidates if any(a <= c.start < b for a, b in spans)]
+
+
+def _supported(candidates: list[PlaceCandidate], title: list[PlaceCandidate]) -> list[PlaceCandidate]:
+    """Leave out a commune or district that the gazetteer places in a province the text never names,
+    when the text does name other provinces: 'thị trấn Đức Phổ' in a story of Quảng Ngãi's police is
+    not the namesake commune of Lâm Đồng (the gazetteer knows only today's units)."""
+    named = {_key(m.province) for c in candidates + title for m in c.mentions
+             if m.level == "province" and c.role not in ("residence", "origin", "destination", "route")
+             and m.province.country == "VN"}
+    if not named:
+        return candidates
+    return [c for c in candidates if c.abroad or any(m.level in ("province", "country") for m in c.mentions)
+            or _key(c.province) in named]
 
 
 def _main(candidates: list[PlaceCandidate], title: list[PlaceCandidate], title_lower: str,
@@ -196,6 +217,10 @@ def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], fi
         return PlaceDecision(None, "VN", None, "a joint operation of several provinces names no place")
     if aggregate and _NATIONAL.search(text):
         return PlaceDecision(None, "VN", None, "a national figure")
+    if _SEVERAL_PROVINCES.search(figure_text) and not agency:
+        return PlaceDecision(None, "VN", None, "the forces of several provinces together")
+    if aggregate and not own and _NATIONAL_FORCE.search(figure_text):
+        return PlaceDecision(None, "VN", None, "a national force's total")
     region = lx.REGION.search(figure_text)
     if aggregate and region is not None:
         name = lx.REGION_NAMES[(region.group("region") or region.group("golden"))]

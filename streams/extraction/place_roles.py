@@ -27,6 +27,9 @@ _CHAIN_GAP = re.compile(r"\s*(?:,|\(|–|-|—)?\s*(?:thuộc\s+)?$")
 """What may stand between two links of one place chain: ", ", " (", " – ", "thuộc"."""
 _WORD_BACK = re.compile(r"[0-9a-zà-ỹđ]+(?:/[0-9a-zà-ỹđ]+)?")
 _CLAUSE_STOP = re.compile(r"[.;!?\n]")
+_MEETING = re.compile(r"\b(?:hội nghị|cuộc họp|buổi làm việc|hội thảo|tọa đàm|lễ (?:ký|ra quân|phát động|tổng kết|"
+                      r"tiếp nhận|bàn giao|khai mạc)|diễn đàn)\b")
+_SEIZURE_ACT = re.compile(r"\b(?:bắt|thu giữ|thu được|phát hiện|khám xét|triệt phá|tạm giữ)\b")
 _TESTIMONY = re.compile(r"(?<!triển )(?<!công )\b(?:khai|thừa nhận|thú nhận)\b(?!\s+(?:thác|mạc|trương|giảng|triển))")
 _PERSON_BEFORE_O = re.compile(r"(?<![\d\s])\s*\b(?:một |1 )?(?:người|đối tượng|tên|khách|mối|đầu nậu|chủ hàng)\b"
                               r"(?:\s+[^\s\d]+){0,3}\s+ở\s+(?:[^\s]+\s+){0,4}$")
@@ -142,6 +145,11 @@ def _role(lower: str, start: int, floor: int) -> tuple[PlaceRole, str | None]:
     sentence_start = max(lower.rfind(". ", floor, start), lower.rfind("\n", floor, start), floor)
     if _TESTIMONY.search(lower, sentence_start, start):
         return "other", "khai"  # what a suspect says about sources and buyers is not where drugs were seized
+    sentence_end = lower.find(". ", start)
+    sentence_end = len(lower) if sentence_end == -1 else sentence_end
+    if _MEETING.search(lower, sentence_start, sentence_end) and not _SEIZURE_ACT.search(lower, sentence_start,
+                                                                                       sentence_end):
+        return "other", "hội nghị"  # where a meeting was held is not where drugs were seized
     words = _words_before(lower, window_start, start)
     for i in range(len(words) - 1, -1, -1):
         for n in (3, 2, 1):  # multi-word cues first: 'trên địa bàn', 'đoạn qua', 'công an'
