@@ -25,7 +25,7 @@ DRUG_FORMS: dict[str, tuple[str, ...]] = {
                  "ma túy ketamin"),
     "synthetic": ("ma túy tổng hợp", "chất ma túy tổng hợp", "tổng hợp"),
     "unspecified": ("ma túy các loại", "ma túy các dạng", "ma túy khác", "ma túy", "ma tuý", "chất ma túy",
-                    "chất cấm", "hàng cấm", "ma túy hỗn hợp", "hỗn hợp ma túy"),
+                    "chất cấm", "hàng cấm", "ma túy hỗn hợp", "hỗn hợp ma túy", "nước vui", "ma túy nước vui"),
     "opium": ("nhựa thuốc phiện", "thuốc phiện", "nhựa anh túc", "opium", "ma túy thuốc phiện"),
     "heroin": ("heroin", "heroine", "hêroin", "hêrôin", "hê-rô-in", "he-ro-in", "hê rô in", "ma túy heroin",
                "herôin"),
@@ -102,7 +102,8 @@ range ("từ 5 đến 10 bánh", "2–3 kg")."""
 NOT_SEIZED_WORDS = ("mỗi", "trót lọt", "thu lợi", "bán", "tiêu thụ", "xe", "tải", "sức chở", "tàu", "sà lan",
                     "định lượng", "ngưỡng", "từ", "–", "—", "-")
 """Substrings one of which NOT_SEIZED_BEFORE needs (a cheap gate before the regex)."""
-NON_DRUG_GOODS = re.compile(r"\b(?:pháo|thuốc nổ|kíp nổ|khí cười|n2o|bình khí|thuốc lá điếu|thuốc lá|xăng|dầu|vàng)\b")
+NON_DRUG_GOODS = re.compile(r"\b(?:pháo|thuốc nổ|kíp nổ|khí cười|n2o|bình khí|thuốc lá điếu|thuốc lá|xăng|dầu|vàng|"
+                            r"vali|va li|hành lý|kiện hàng|thùng hàng|container|xe tải|xe khách)\b")
 """Goods named before a figure no drug word explains: the figure is theirs (fireworks, explosives, gas)."""
 CONTAINER_AFTER_UNIT = re.compile(
     r"\s*(?:(?:nilon|ni lông|ni long|ni-lông|nylon|nhựa|nhua|giấy|giay|vải|bóng|zip|nhỏ|nho|lớn|to|kín|màu [a-zà-ỹđ]+|"
@@ -157,6 +158,10 @@ FLED = re.compile(
     r"truy nã|đang bị truy|chưa bắt được|vứt lại|nhảy xuống|bơi (?:qua|sang|vào)|đang lẩn trốn)\b"
 )
 """Someone who got away or is wanted is not a suspect arrested (rule 6)."""
+ACCOMPLICES_RE = re.compile(
+    r"\bcùng (?P<num>hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|\d{1,2}) (?:đồng phạm|bị cáo khác|bị can khác|đối tượng khác)"
+)
+"""'xét xử Vũ Đức Thắng cùng 4 đồng phạm': the named one and the others, one more than the number."""
 ALL_CAUGHT_RE = re.compile(
     r"\bcả (?P<num>hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|\d{1,2})(?: đối tượng| người| bị can| thanh niên)?"
     r"(?: đều)?(?: đã)?(?: bị| được)? (?:bắt|tạm giữ|khởi tố|bắt giữ|khống chế|đưa về)"

@@ -398,11 +398,14 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
                 continue
             out.append(Count(m.start(), m.end(), "suspects", int(value),
                              prosecution=prosecution))
-    for rx, total in ((SUSPECT_PHRASE_RE, False), (TOTAL_SUSPECTS_RE, True), (lx.ALL_CAUGHT_RE, False)):
+    for rx, total, extra, gate in ((SUSPECT_PHRASE_RE, False, 0, "số "), (TOTAL_SUSPECTS_RE, True, 0, "nâng tổng"),
+                                   (lx.ALL_CAUGHT_RE, False, 0, "cả "), (lx.ACCOMPLICES_RE, False, 1, "cùng ")):
+        if gate not in lower[start:end]:
+            continue
         for m in rx.finditer(lower, start, end):
             value = _number(m.group("num"), mass=False)
             if value and value == int(value) and not any(c.start <= m.start("num") < c.end for c in out):
-                out.append(Count(m.start(), m.end(), "suspects", int(value), is_total=total))
+                out.append(Count(m.start(), m.end(), "suspects", int(value) + extra, is_total=total))
     return sorted(out, key=lambda c: c.start)
 
 

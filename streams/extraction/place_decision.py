@@ -38,7 +38,8 @@ _SEVERAL_PROVINCES = re.compile(r"\b(?:công an|lực lượng(?: chức năng)?
 _NATIONAL_FORCE = re.compile(
     r"\b(?:lực lượng cảnh sát biển|cảnh sát biển việt nam|bộ tư lệnh (?:cảnh sát biển|bộ đội biên phòng)|"
     r"tổng cục hải quan|ngành hải quan|lực lượng hải quan|bộ công an|ủy ban quốc gia|"
-    r"các đơn vị, địa phương|công an các đơn vị|các địa phương trong cả nước)\b"
+    r"các đơn vị, địa phương|công an các đơn vị|các địa phương trong cả nước|lực lượng bộ đội biên phòng|"
+    r"bộ đội biên phòng các tỉnh|biên phòng toàn quân)\b"
 )
 """Forces whose totals are national: a total they report names no province unless the text names one."""
 _BOTH_COUNTRIES = re.compile(r"\b(?:lực lượng (?:chức năng )?(?:của )?hai (?:bên|nước)|hai bên đã|hai nước đã|song phương)\b")
@@ -219,8 +220,9 @@ def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], fi
         return PlaceDecision(None, "VN", None, "a national figure")
     if _SEVERAL_PROVINCES.search(figure_text) and not agency:
         return PlaceDecision(None, "VN", None, "the forces of several provinces together")
-    if aggregate and not own and _NATIONAL_FORCE.search(figure_text):
-        return PlaceDecision(None, "VN", None, "a national force's total")
+    if aggregate and not own and _NATIONAL_FORCE.search(figure_text) and (
+            _NATIONAL.search(lower) or _NATIONAL_FORCE.search(article.title_lower) or article.main.province is None):
+        return PlaceDecision(None, "VN", None, "a national force's total in a national report")
     region = lx.REGION.search(figure_text)
     if aggregate and region is not None:
         name = lx.REGION_NAMES[(region.group("region") or region.group("golden"))]
