@@ -169,7 +169,10 @@ ALL_CAUGHT_RE = re.compile(
 """'Cả ba đã bị bắt giữ': everyone just described was caught."""
 ARREST_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:bị bắt|bị khởi tố|bị tạm giữ|bị bắt giữ|bị xử lý|bị khống chế)")
 PROSECUTION_VERBS = re.compile(r"\b(?:khởi tố|xử lý hành chính|xử phạt|tạm giữ hình sự|truy tố|xét xử|xử lý hình sự)\b")
-BREAKDOWN_LEAD = re.compile(r"^\W*(?:trong (?:đó|số (?:này|đó|trên))|cụ thể(?: là)?,? trong)\b")
+BREAKDOWN_LEAD = re.compile(
+    r"^\W*(?:trong (?:đó|số (?:này|đó|trên))|cụ thể(?: là)?,? trong|trong (?:tổng số |số )?[\d.]+ (?:vụ|đối tượng)\b)")
+RECAP_LEAD = re.compile(r"\W*(?:như vậy|tổng cộng|tính chung|tính tổng|cộng lại|qua (?:hai|ba|bốn|các|\d+) vụ)\b")
+"""A sentence that adds up the busts just told ('Như vậy, chỉ trong 3 ngày, ...')."""
 NOTABLE_LEAD = re.compile(
     r"^\W*(?:(?:đáng chú ý|nổi bật|đặc biệt|điển hình|trong số (?:này|đó|các vụ)|các vụ còn lại|số còn lại|"
     r"ngoài ra)\b[^.;]{0,20}?|riêng\b[^.;]{0,80}?)\b(?:có|là|chiếm|gồm|với|bắt giữ|phát hiện|bắt)?\s*"

@@ -45,6 +45,7 @@ _RELATED_HEAD = re.compile(
 )
 _RELATED_HEAD_INLINE = re.compile(_RELATED_HEAD.pattern + r"\s*:")
 """'Các tin khác: Bắt đối tượng ... (16/04/2012) Triệt phá ...': the heading and its links on one line."""
+_EXPLICIT_RELATED = re.compile(r"^\W*(?:tin liên quan|bài liên quan|xem thêm|đọc thêm|tin cùng chuyên mục|có thể bạn quan tâm)")
 _RELATED_WORDS = re.compile(r"tin|bài|xem|đọc|quan tâm|video|mời")
 """A related-links heading holds one of these in its first words: a cheap gate before the full patterns."""
 _CAPTION_WORDS = re.compile(r"ảnh|video|clip")
@@ -106,6 +107,7 @@ def page_blocks(text: str, lower: str, title_lower: str | None = None) -> list[B
             lines.append((a, b))
         pos = end + 1
     prose = sum(1 for a, b in lines if _is_prose(lower[a:b]))
+    listing = bool(title_lower and _LISTING_TITLE.search(title_lower))  # a tag page's heading is no link list
     title_words = set(_words(title_lower or ""))
     blocks: list[Block] = []
     in_related = False
@@ -123,6 +125,8 @@ def page_blocks(text: str, lower: str, title_lower: str | None = None) -> list[B
                 blocks.append(Block(a, b, "related", "a line of the related-links list"))
                 continue
         maybe_related = _RELATED_WORDS.search(line, 0, 40) is not None
+        if listing and maybe_related and not _EXPLICIT_RELATED.match(line):
+            maybe_related = False
         if maybe_related and _RELATED_HEAD_INLINE.match(line):
             in_related = True
             role, reason = "related", "related-links heading with its links"

@@ -156,6 +156,8 @@ def _statements(sentences: list[Sentence], lower: str, published: dt.date | None
         else:
             kind = current.kind if current else "incident"
         if kind == "incident":
+            if lx.RECAP_LEAD.match(lower, s.start) and sum(1 for st in out if st.kind == "incident" and st.quantities) >= 2:
+                continue  # 'Như vậy, chỉ trong 3 ngày, ... thu 10 bánh': the busts told, added up (rule 2)
             if s.earlier_bust and current is not None and current.kind == "incident" and current.quantities:
                 current = Statement("incident")
                 out.append(current)

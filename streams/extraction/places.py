@@ -135,7 +135,11 @@ _ENUM = re.compile(r"\s*(?:,|;|và|,\s*và)\s*")
 
 _UPPER = "".join(chr(c) for r in ((0x41, 0x5A), (0xC0, 0x24F), (0x1E00, 0x1EFF))
                  for c in range(r[0], r[1] + 1) if chr(c).isupper())
-_WORD = rf"[{_UPPER}][^\W\d_]*(?:-[^\W\d_]+)*"
+_LOWER = "".join(chr(c) for r in ((0x61, 0x7A), (0xDF, 0x24F), (0x1E00, 0x1EFF))
+                 for c in range(r[0], r[1] + 1) if chr(c).islower())
+_WORD = rf"[{_UPPER}](?:[{_LOWER}]+|[{_UPPER}]*)(?:-[^\W\d_]+)*"
+"""A capitalised word or an all-capitals one ('TPHCM'); a capital inside a word starts a new word, so a
+province label glued to the text by a scraper ('Lâm ĐồngTổ trinh sát') still reads as 'Lâm Đồng'."""
 _RUN = re.compile(rf"{_WORD}(?:(?:[ \t\u00a0]+|[ \t\u00a0]*[-–—][ \t\u00a0]*|(?<=T[Pp])\.[ \t\u00a0]?){_WORD})*")
 _SYL = re.compile(r"[^\W\d_]+")
 
