@@ -165,6 +165,7 @@ ACCOMPLICES_RE = re.compile(
 ALL_CAUGHT_RE = re.compile(
     r"\bcả (?P<num>hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|\d{1,2})(?: đối tượng| người| bị can| thanh niên)?"
     r"(?: đều)?(?: đã)?(?: bị| được)? (?:bắt|tạm giữ|khởi tố|bắt giữ|khống chế|đưa về)"
+    r"|\b(?:bắt|bắt giữ|khống chế|bắt quả tang|tạm giữ)(?: được)? cả (?P<num2>hai|ba|bốn|năm|\d{1,2})\b"
 )
 """'Cả ba đã bị bắt giữ': everyone just described was caught."""
 ARREST_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:bị bắt|bị khởi tố|bị tạm giữ|bị bắt giữ|bị xử lý|bị khống chế)")

@@ -77,7 +77,9 @@ def _cued(rx: re.Pattern[str], words: tuple[str, ...], window: str) -> bool:
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 LOWER = "a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 NAME_RE = re.compile(rf"(?<![{UPPER}{LOWER}])[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]*){{1,3}}(?![{LOWER}{UPPER}])")
-_NAME_PAREN_AFTER = re.compile(r"\s*\(\s*(?:sn\b|sinh năm|sinh ngày|\d{1,2} tuổi|quê|trú|ngụ|thường trú|hộ khẩu|tạm trú|ở )")
+_NAME_PAREN_AFTER = re.compile(r"\s*(?:\(\s*(?:sn\b|sinh năm|sinh ngày|\d{1,2} tuổi|quê|trú|ngụ|thường trú|hộ khẩu|tạm trú|ở )"
+                               r"|,\s*(?:\d{1,2} tuổi|sn \d{4}|sinh năm \d{4})\b)")
+"""'Lò Văn A (SN 1985', '(41 tuổi', '(trú ...', or the press's ', 39 tuổi,': a person described, as caught."""
 _ARREST_BEFORE_NAME = re.compile(
     r"(?:bắt quả tang|bắt giữ|bắt khẩn cấp|chặn bắt|tạm giữ|khởi tố|khống chế|bắt|vây bắt)\s+"
     r"(?:(?:đối tượng|bị can|bà|ông|anh|chị|nữ|nam|kẻ cầm đầu là|cầm đầu là|người đàn ông)\s+)?$"
@@ -86,6 +88,7 @@ _FOUND_BEFORE_NAME = re.compile(r"\bphát hiện\s+(?:đối tượng\s+|bị ca
 _POSSESSION_AFTER_NAME = re.compile(
     r"\s*(?:\([^)]{0,80}\)\s*)?,?\s*(?:đang\s+)?(?:cất giấu|tàng trữ|mang theo|mang|vận chuyển|cất|giấu|mua bán|bán)\b")
 """'phát hiện Phạm Văn Hưng (SN 1990) cất giấu ...': found holding drugs is caught."""
+_NAME_JOIN_AFTER_AGE = re.compile(r",\s*\d{1,2} tuổi,?\s*(?:và|cùng)\s*$")
 _NAME_JOIN = re.compile(r"\s*(?:,|và|cùng)\s*")
 """Between two names caught together ("bắt quả tang Vừ A Chống và Mùa A Sử")."""
 _NOT_ARRESTED_BEFORE = re.compile(r"(?:triệu tập|mời|làm chứng|nhân chứng|của|tên là|tên|đồng chí|thuê|chủ nhà)\s+(?:[^\s]+\s+){0,2}$")
@@ -403,8 +406,9 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
         if gate not in lower[start:end]:
             continue
         for m in rx.finditer(lower, start, end):
-            value = _number(m.group("num"), mass=False)
-            if value and value == int(value) and not any(c.start <= m.start("num") < c.end for c in out):
+            value = _number(m.group("num") or m.groupdict().get("num2") or "", mass=False)
+            num_start = m.start("num") if m.group("num") else m.start("num2")
+            if value and value == int(value) and not any(c.start <= num_start < c.end for c in out):
                 out.append(Count(m.start(), m.end(), "suspects", int(value) + extra, is_total=total))
     return sorted(out, key=lambda c: c.start)
 
@@ -444,7 +448,8 @@ def find_arrested_names(text: str, lower: str, start: int, end: int) -> list[tup
             continue
         before = lower[max(start, m.start() - 40):m.start()]
         caught = (_NAME_PAREN_AFTER.match(lower, m.end()) is not None
-                  or (bool(out) and _NAME_JOIN.fullmatch(lower, out[-1][1], m.start()) is not None)
+                  or (bool(out) and (_NAME_JOIN.fullmatch(lower, out[-1][1], m.start()) is not None
+                                     or _NAME_JOIN_AFTER_AGE.fullmatch(lower, out[-1][1], m.start()) is not None))
                   or _ARREST_BEFORE_NAME.search(before) is not None
                   or (_FOUND_BEFORE_NAME.search(before) is not None
                       and _POSSESSION_AFTER_NAME.match(lower, m.end()) is not None))
