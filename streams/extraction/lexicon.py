@@ -340,3 +340,13 @@ SUM_OF_BUSTS_CUE = re.compile(
     r"(?: (?:trên|nói trên|này|việc))?|cả (?:hai|ba|bốn) vụ|từ (?:hai|ba|các) vụ|hai vụ (?:trên|nói trên|việc trên))\b"
 )
 """A figure that adds up the busts just told ("Tổng cộng, qua hai vụ, ...")."""
+
+# --- substances described before they are named ('4 túi chứa tinh thể màu trắng ... khai là ma túy đá')
+SUBSTANCE = re.compile(r"(?:chất |khối |cục )?(?P<substance>tinh thể|viên nén|viên nang|bột|thảo mộc|lá khô|cỏ khô|"
+                       r"chất lỏng|nhựa (?:màu )?đen|nhựa)\b")
+"""A substance described by its look; its drug is what the text later says it is."""
+SUBSTANCE_NAMED = re.compile(
+    r"(?P<substance>tinh thể|viên nén|viên nang|bột|thảo mộc|lá khô|cỏ khô|chất lỏng|nhựa)[^.;]{0,50}?"
+    r"\b(?:là|chính là|được xác định là|là loại|xác định là|khai là|đều là)\s+(?:chất\s+)?(?P<drug>.{0,40})"
+)
+"""'số tinh thể là ma túy đá, số viên nén là thuốc lắc', 'giám định xác định đây là ...' (read by drug scan)."""

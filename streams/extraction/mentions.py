@@ -111,6 +111,7 @@ class Quantity:
     shares_next_drug: bool = False
     container: bool = False  # a count of bags that hold the drug ('3 túi nilon chứa ...')
     added: bool = False  # found in addition ('thu thêm 12 gói'): adds to the same drug and unit
+    substance: str | None = None  # described, not named ('tinh thể', 'viên nén'): the text names it later
 
 
 @dataclass(slots=True)
@@ -310,10 +311,14 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
         if holds is not None:  # a bag's drug is what it holds, named right after 'chứa'; else unknown
             if forward and forward[0][0] - holds.end() <= 12:
                 q.drug, q.drug_span = forward[0][2], forward[0][:2]
+            else:
+                q.substance = _substance(lower, holds.end())
         elif led is not None and not (forward and _DRUG_FOLLOWS.fullmatch(lower, m.end(), forward[0][0])):
             q.drug, q.drug_span = led[2], led[:2]  # "ma túy đá 18,3 gam, heroin 2,1 gam": the drug before
         elif forward and forward[0][0] - m.end() <= 14:
             q.drug, q.drug_span = forward[0][2], forward[0][:2]
+        elif (described := _substance(lower, m.end())) is not None:
+            q.substance = described  # '1.250 viên nén màu xanh': the text says later what it is
         elif _cued(_WEIGHT_BEFORE, _WEIGHT_WORDS, lower[max(start, q_start - 30):q_start]):
             q.weight_of_previous = bool(out) and out[-1].start >= clause_floor - 200
             if not q.weight_of_previous:
@@ -344,6 +349,24 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
                                      or _contents_measured_before(q, out[:i], lower)))]
 
 
+def _substance(lower: str, at: int) -> str | None:
+    """The substance a figure or a bag is described as, right at ``at`` ('tinh thể màu trắng')."""
+    m = lx.SUBSTANCE.match(lower, at + (len(lower[at:at + 3]) - len(lower[at:at + 3].lstrip())))
+    return m.group("substance") if m else None
+
+
+def substance_drugs(lower: str, start: int, end: int) -> dict[str, str]:
+    """What the text says its described substances are: 'số tinh thể là ma túy đá' -> {'tinh thể': 'meth_crystal'}."""
+    out: dict[str, str] = {}
+    if " là " not in lower[start:end]:
+        return out
+    for m in lx.SUBSTANCE_NAMED.finditer(lower, start, end):
+        found = drugs_in(lower, m.start("drug"), m.end("drug"))
+        if found and found[0][0] - m.start("drug") <= 12:
+            out.setdefault(m.group("substance"), found[0][2])
+    return out
+
+
 def _contents_measured_before(bag: Quantity, before: list[Quantity], lower: str) -> bool:
     """'6.000 viên hồng phiến được chia thành 30 gói nhỏ': the contents were counted just before."""
     for q in reversed(before):
@@ -366,6 +389,8 @@ def _contents_measured(bag: Quantity, after: list[Quantity], lower: str) -> bool
                                                        or q.weight_of_previous):
             if q.weight_of_previous and bag.drug is not None:  # "... chứa ma túy đá, tổng trọng lượng 25,3 kg"
                 q.drug, q.drug_span, q.weight_of_previous = bag.drug, bag.drug_span, False
+            elif q.weight_of_previous and bag.substance is not None:  # "... chứa tinh thể màu trắng, tổng 4,2 kg"
+                q.substance, q.weight_of_previous = bag.substance, False
             return True
     return False
 

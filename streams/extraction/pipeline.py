@@ -30,6 +30,7 @@ from streams.extraction.mentions import (
     SentenceFigures,
     drugs_in,
     sentence_figures,
+    substance_drugs,
 )
 from streams.extraction.normalize import Normalized, normalize
 from streams.extraction.page import Block, listing_segments, page_blocks
@@ -159,7 +160,7 @@ def _statements(sentences: list[Sentence], lower: str, published: dt.date | None
             if lx.RECAP_LEAD.match(lower, s.start) and sum(1 for st in out if st.kind == "incident" and st.quantities) >= 2:
                 continue  # 'Như vậy, chỉ trong 3 ngày, ... thu 10 bánh': the busts told, added up (rule 2)
             if s.earlier_bust and current is not None and current.kind == "incident" and current.quantities:
-                current = Statement("incident")
+                current = Statement("incident", tentative=True)  # or the lead's bust told in detail: see _merge_tentative
                 out.append(current)
             elif current is None or current.kind != "incident" or s.new_bust:
                 if s.new_bust or has_figures or s.incident_cue:
@@ -282,14 +283,26 @@ def _merge_tentative(statements: list[Statement]) -> list[Statement]:
     for st in statements:
         prev = out[-1] if out else None
         if st.tentative and prev is not None and prev.kind == "incident" and (
-                not st.quantities or all(any(p.unit == q.unit and _close(p.value, q.value) for p in prev.quantities)
-                                         for q in st.quantities)):
+                not st.quantities or all(any(p.unit == q.unit and _same_figure(p, q) for p in prev.quantities)
+                                         for q in st.quantities)
+                or (prev.quantities and all(any(p.unit == q.unit and _same_figure(p, q) for q in st.quantities)
+                                            for p in prev.quantities) and _is_lead_only(prev))):
             prev.sentences.extend(st.sentences)
             prev.quantities.extend(st.quantities)
             prev.counts.extend(st.counts)
             continue
         out.append(st)
     return out
+
+
+def _same_figure(a: Quantity, b: Quantity) -> bool:
+    """The same figure told twice: equal, or one a hedged rounding of the other ('hơn 4 kg' and '4,2 kg')."""
+    return _close(a.value, b.value) or _restates(a, b) or _restates(b, a)
+
+
+def _is_lead_only(st: Statement) -> bool:
+    """A statement told in the article's first paragraph only: a lead, whose bust the body tells in detail."""
+    return bool(st.sentences) and all(s.paragraph == st.sentences[0].paragraph for s in st.sentences)
 
 
 def _is_reference(st: Statement, incidents: int) -> bool:
@@ -353,11 +366,13 @@ def _is_breakdown(count: Count, primary: dict[str, int]) -> bool:
 
 # --------------------------------------------------------------------------- figures -> seizures
 
-def _resolve_drugs(quantities: list[Quantity], fallback: str | None) -> None:
+def _resolve_drugs(quantities: list[Quantity], fallback: str | None, named: dict[str, str] | None = None) -> None:
     previous: Quantity | None = None
     for q in quantities:
         if q.weight_of_previous and previous is not None:
             q.drug = previous.drug
+        if q.drug is None and q.substance is not None and named:
+            q.drug = named.get(q.substance)  # 'tinh thể màu trắng' ... 'khai là ma túy đá'
         if q.drug is None:
             q.drug = fallback
         previous = q
@@ -469,7 +484,8 @@ def _event(st: Statement, norm: Normalized, item: NewsItem, article: ArticlePlac
            trace: list[Explanation] | None = None) -> SeizureEvent | None:
     lower = norm.lower
     incident = st.kind == "incident"
-    _resolve_drugs(st.quantities, _fallback_drug(st, lower, title_drugs))
+    named = substance_drugs(lower, st.sentences[0].start, len(lower)) if any(q.substance for q in st.quantities) else None
+    _resolve_drugs(st.quantities, _fallback_drug(st, lower, title_drugs), named)
     chosen = _select_quantities(_drugs_only(st.quantities), incident)
     dropped: list[DroppedFigure] = []
     chosen = [q for q in chosen if _plausible(q.value * MASS_FACTOR_KG.get(q.unit, 1.0), q.unit, st.kind, q.start,
