@@ -10,8 +10,8 @@ from corpus_support import corpus_items, scorer
 from schemas.items import parse_item
 from streams.extraction import extract
 
-TUNED_FLOOR = {"precision": 0.88, "f1": 0.88}
-HOLDOUT_FLOOR = {"precision": 0.80, "f1": 0.84}
+TUNED_FLOOR = {"precision": 0.92, "f1": 0.92}
+HOLDOUT_FLOOR = {"precision": 0.84, "f1": 0.84}
 """Floors a regression must not cross (the measured scores are in the README, a little above)."""
 
 
@@ -40,14 +40,14 @@ def test_dev_set_meets_the_floor() -> None:
 
 
 def test_project_corpus_tuned_part() -> None:
-    """corpus/tuned: 225 items written for the project, rules were written while reading them."""
+    """corpus/tuned: 335 items written for the project, rules were written while reading them."""
     result = _score("tuned")
     assert result["precision"] >= TUNED_FLOOR["precision"], result
     assert result["f1"] >= TUNED_FLOOR["f1"], result
 
 
 def test_project_corpus_holdout_part() -> None:
-    """corpus/holdout: 110 items never read while writing rules (only this score is): the honest number."""
+    """corpus/holdout: 90 items never read while writing rules (only this score is): the honest number."""
     result = _score("holdout")
     assert result["precision"] >= HOLDOUT_FLOOR["precision"], result
     assert result["f1"] >= HOLDOUT_FLOOR["f1"], result

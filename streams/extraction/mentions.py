@@ -284,7 +284,8 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
             continue
         holds = lx.CONTAINER_AFTER_UNIT.match(lower, m.end()) if unit == "package" else None
         container = holds is not None or (unit == "package" and bool(
-            lx.CONTAINER_BEFORE_NUMBER.search(lower, max(start, q_start - 30), q_start)))
+            lx.CONTAINER_BEFORE_NUMBER.search(lower, max(start, q_start - 30), q_start)
+            or _substance(lower, m.end()) is not None))  # '3 gói bột màu trắng': bags of what is weighed next
         if m.group("unit") == "tấn" and lower.startswith(" công", m.end()):
             continue  # "năm 2019 tấn công": a year before 'attack', not 2019 tonnes
         if _cued(lx.NOT_SEIZED_BEFORE, lx.NOT_SEIZED_WORDS, lower[max(start, q_start - 60):q_start]):
