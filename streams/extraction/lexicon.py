@@ -111,6 +111,13 @@ CONTAINER_AFTER_UNIT = re.compile(
     r"(?:chứa|đựng|bên trong|bọc|trong đó|có chứa|nghi chứa|đã được|chua|dung|ben trong|co chua)\b"
 )
 """'14 gói nilon nhỏ chứa ...', '1 túi bên trong có ...': the bag holds the drug; the figure is the contents'."""
+EMPTY_BAG_AFTER_UNIT = re.compile(
+    r"\s*(?:nilon|ni lông|ni long|nylon|zip|nhựa|nhua)(?:\s+(?:loại\s+)?(?:nhỏ|nho|lớn|to|các loại|rỗng|trống))?"
+    r"(?!\s*(?:chứa|đựng|bên trong|có chứa|chua|dung|ben trong|đã|được|nghi|màu|mau|hàn|dán))\s*(?:,|;|\.|và|cùng|$)"
+)
+"""'1 cân tiểu ly, 20 túi nilon loại nhỏ và 3,8 triệu đồng': empty bags seized with the scales, no drug count."""
+BAG_MATERIAL_AFTER_UNIT = re.compile(r"\s*(?:nilon|ni lông|ni long|nylon|zip|nhựa|nhua|giấy|giay|bạc|dẹt|hút chân không)\b")
+"""'8 túi nilon hút chân không': bags described by what they are made of — wrappings, if their contents are weighed."""
 CONTAINER_BEFORE_NUMBER = re.compile(
     r"\b(?:chia|đóng|phân|bọc|gói|đựng|cất|giấu|để|bỏ|dung|dong|boc)\s+(?:nhỏ\s+|nho\s+)?"
     r"(?:thành|vào|ra|trong|làm|sẵn thành|thanh|vao)\s+$"
@@ -297,7 +304,7 @@ _ANY = (
     # hedges and totals
     "khoảng", "xấp xỉ", "ít nhất", "tối thiểu", "ước tính", "tổng cộng", "tổng số", "tổng trọng lượng",
     "trọng lượng", "khối lượng", "cân nặng", "cân được", "nặng", "toàn bộ", "tính chung", "trong đó",
-    "cụ thể", "so với", "cùng kỳ", "tăng", "giảm", "nghìn", "triệu", "triệu đồng", "nghìn đồng", "đồng",
+    "cụ thể", "so với", "cùng kỳ", "tăng", "giảm", "nghìn", "triệu", "triệu đồng", "nghìn đồng",
     # verbs
     "bắt", "bắt giữ", "bắt quả tang", "quả tang", "bắt khẩn cấp", "thu giữ", "thu được", "thu thêm",
     "phát hiện", "khám xét", "khám xét khẩn cấp", "tạm giữ", "tạm giữ hình sự", "tạm giam", "khởi tố",
@@ -323,7 +330,7 @@ _ANY = (
 )
 _BEFORE_NUMBER = ("hơn", "gần", "trên", "chừng", "năm", "sáng", "tối", "ngày", "vào", "khoảng", "từ", "đến",
                   "mùng", "lên", "còn", "được", "thêm")
-_AFTER_NUMBER = ("vụ", "viên", "bánh", "gói", "túi", "tép", "liều", "bọc", "ký", "tấn", "tạ", "người", "gam",
+_AFTER_NUMBER = ("vụ", "viên", "bánh", "gói", "túi", "tép", "liều", "bọc", "ký", "tấn", "tạ", "người", "gam", "đồng",
                  "nghìn", "triệu", "tỷ", "ngàn", "cây", "lọ", "hộp", "bao", "năm", "tuổi", "tháng", "ngày",
                  "đối tượng", "bị can", "vụ án", "chuyên án", "lần", "chiếc", "kg")
 _BEFORE_NAME = ("tỉnh", "xã", "bản", "nước", "quận", "phường", "sông", "đèo", "đồn", "bến", "chợ", "cầu", "bà",

@@ -112,6 +112,7 @@ class Quantity:
     container: bool = False  # a count of bags that hold the drug ('3 túi nilon chứa ...')
     added: bool = False  # found in addition ('thu thêm 12 gói'): adds to the same drug and unit
     substance: str | None = None  # described, not named ('tinh thể', 'viên nén'): the text names it later
+    bag: bool = False  # bags described as wrappings ('túi nilon'): no count when their contents are weighed
 
 
 @dataclass(slots=True)
@@ -282,6 +283,8 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
             continue
         if lx.NON_DRUG_AFTER_UNIT.match(lower, m.end()) or lx.RATE_AFTER_UNIT.match(lower, m.end()):
             continue
+        if unit == "package" and lx.EMPTY_BAG_AFTER_UNIT.match(lower, m.end()):
+            continue  # empty bags, seized with the scales: no count of a drug
         holds = lx.CONTAINER_AFTER_UNIT.match(lower, m.end()) if unit == "package" else None
         container = holds is not None or (unit == "package" and bool(
             lx.CONTAINER_BEFORE_NUMBER.search(lower, max(start, q_start - 30), q_start)
@@ -304,7 +307,8 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
         brk = _CLAUSE_BREAK.search(lower, m.end(), window_end)
         if brk:
             window_end = brk.start()
-        q = Quantity(q_start, m.end(), value, unit, qualifier, None, container=container)
+        q = Quantity(q_start, m.end(), value, unit, qualifier, None, container=container,
+                     bag=unit == "package" and (container or lx.BAG_MATERIAL_AFTER_UNIT.match(lower, m.end()) is not None))
         forward = drugs_in(lower, m.end(), window_end)
         clause_floor = _clause_start(lower, q_start, start)
         before = drugs_in(lower, max(clause_floor, q_start - 40), q_start)

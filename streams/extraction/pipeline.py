@@ -398,7 +398,11 @@ def _close(a: float, b: float) -> bool:
 
 
 def _select_quantities(quantities: list[Quantity], incident: bool) -> list[Quantity]:
-    """Stated totals over their parts; restatements once; an unspecified copy of a named drug dropped."""
+    """Stated totals over their parts; restatements once; an unspecified copy of a named drug dropped;
+    wrappings ('8 túi nilon ...') whose contents the bust weighs ('... cocaine, trọng lượng 3,24 kg')."""
+    if incident:
+        weighed = {q.drug for q in quantities if q.unit in ("kg", "g")}
+        quantities = [q for q in quantities if not (q.bag and q.drug in weighed)]
     groups: dict[tuple[str, str], list[Quantity]] = {}
     for q in quantities:
         groups.setdefault((_schema_drug(q.drug or "unspecified", q.unit), q.unit), []).append(q)
