@@ -169,6 +169,13 @@ ACCOMPLICES_RE = re.compile(
     r"\bcùng (?P<num>hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|\d{1,2}) (?:đồng phạm|bị cáo khác|bị can khác|đối tượng khác)"
 )
 """'xét xử Vũ Đức Thắng cùng 4 đồng phạm': the named one and the others, one more than the number."""
+ONE_CAUGHT_RE = re.compile(
+    r"\b(?:bắt giữ|bắt quả tang|bắt khẩn cấp|tạm giữ hình sự|tạm giữ|khởi tố bị can|khống chế|chặn bắt)\s+"
+    r"(?P<num>một\s+|1\s+)?(?:nữ\s+|nam\s+)?(?:hành khách|đối tượng này|đối tượng trên|đối tượng|người đàn ông|"
+    r"người phụ nữ|người này|thanh niên|chủ nương|chủ nhà|tài xế|lái xe|nghi phạm|người vận chuyển|"
+    r"người điều khiển)(?!\s*(?:\d|người|khác|nói trên cùng))"
+)
+"""'bắt giữ một nữ hành khách', 'tạm giữ hình sự người này', 'bắt giữ chủ nương': one person caught, no numeral."""
 ALL_CAUGHT_RE = re.compile(
     r"\bcả (?P<num>hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|\d{1,2})(?: đối tượng| người| bị can| thanh niên)?"
     r"(?: đều)?(?: đã)?(?: bị| được)? (?:bắt|tạm giữ|khởi tố|bắt giữ|khống chế|đưa về)"

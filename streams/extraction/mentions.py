@@ -76,7 +76,7 @@ def _cued(rx: re.Pattern[str], words: tuple[str, ...], window: str) -> bool:
 
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 LOWER = "a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
-NAME_RE = re.compile(rf"(?<![{UPPER}{LOWER}])[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]*){{1,3}}(?![{LOWER}{UPPER}])")
+NAME_RE = re.compile(rf"(?<![{UPPER}{LOWER}])[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]*){{1,5}}(?![{LOWER}{UPPER}])")
 _NAME_PAREN_AFTER = re.compile(r"\s*(?:\(\s*(?:sn\b|sinh năm|sinh ngày|\d{1,2} tuổi|quê|trú|ngụ|thường trú|hộ khẩu|tạm trú|ở )"
                                r"|,\s*(?:\d{1,2} tuổi|sn \d{4}|sinh năm \d{4})\b)")
 """'Lò Văn A (SN 1985', '(41 tuổi', '(trú ...', or the press's ', 39 tuổi,': a person described, as caught."""
@@ -432,12 +432,14 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
             out.append(Count(m.start(), m.end(), "suspects", int(value),
                              prosecution=prosecution))
     for rx, total, extra, gate in ((SUSPECT_PHRASE_RE, False, 0, "số "), (TOTAL_SUSPECTS_RE, True, 0, "nâng tổng"),
-                                   (lx.ALL_CAUGHT_RE, False, 0, "cả "), (lx.ACCOMPLICES_RE, False, 1, "cùng ")):
+                                   (lx.ALL_CAUGHT_RE, False, 0, "cả "), (lx.ACCOMPLICES_RE, False, 1, "cùng "),
+                                   (lx.ONE_CAUGHT_RE, False, 0, "")):
         if gate not in lower[start:end]:
             continue
         for m in rx.finditer(lower, start, end):
-            value = _number(m.group("num") or m.groupdict().get("num2") or "", mass=False)
-            num_start = m.start("num") if m.group("num") else m.start("num2")
+            value = 1.0 if rx is lx.ONE_CAUGHT_RE else _number(m.group("num") or m.groupdict().get("num2") or "",
+                                                               mass=False)
+            num_start = m.start("num") if m.group("num") else m.start("num2") if "num2" in rx.groupindex else m.start()
             if value and value == int(value) and not any(c.start <= num_start < c.end for c in out):
                 out.append(Count(m.start(), m.end(), "suspects", int(value) + extra, is_total=total))
     return sorted(out, key=lambda c: c.start)
