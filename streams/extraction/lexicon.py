@@ -93,17 +93,20 @@ NON_DRUG_AFTER_UNIT = re.compile(
 NOT_SEIZED_BEFORE = re.compile(
     r"(?:\bmỗi (?:chuyến|lần|tháng|tuần|ngày|đợt|năm|vụ|bánh|gói|người|kg|ký)\b[^.;,]{0,14}|\btrót lọt\b[^.;]{0,30}|"
     r"\bthu lợi\b[^.;]{0,30}|\b(?:bán|tiêu thụ) được\b[^.;]{0,20}|\bđã bán\b[^.;]{0,20}|\bbán hết\b[^.;]{0,20}|"
+    r"\b(?:ước tính )?đã (?:đưa|vận chuyển|tiêu thụ|cung cấp|mua bán)\b[^.;]{0,30}|\bđồng (?:cho|một|mỗi)\s*|"
     r"\b(?:xe (?:tải|ô tô|khách|container|đầu kéo)|ô tô tải|trọng tải|tải trọng|sức chở|tàu (?:cá|hàng|thủy|biển)|sà lan)"
     r"[^.;,]{0,12}|\bđịnh lượng\b[^.;]{0,20}|\bngưỡng\b[^.;]{0,20}|\btừ \d+(?:[.,]\d+)? (?:đến|tới)\s*|\d\s*[–—-]\s*)$"
 )
 """Words right before a figure that make it no seizure: habits ("mỗi chuyến 2–3 bánh"), past trade
 ("đã vận chuyển trót lọt"), vehicles ("xe tải 15 tấn"), legal thresholds, the second number of a
 range ("từ 5 đến 10 bánh", "2–3 kg")."""
-NOT_SEIZED_WORDS = ("mỗi", "trót lọt", "thu lợi", "bán", "tiêu thụ", "xe", "tải", "sức chở", "tàu", "sà lan",
+NOT_SEIZED_WORDS = ("mỗi", "trót lọt", "thu lợi", "bán", "tiêu thụ", "xe", "tải", "sức chở", "tàu", "sà lan", "đã ",
+                    "đồng",
                     "định lượng", "ngưỡng", "từ", "–", "—", "-")
 """Substrings one of which NOT_SEIZED_BEFORE needs (a cheap gate before the regex)."""
 NON_DRUG_GOODS = re.compile(r"\b(?:pháo|thuốc nổ|kíp nổ|khí cười|n2o|bình khí|thuốc lá điếu|thuốc lá|xăng|dầu|vàng|"
-                            r"vali|va li|hành lý|kiện hàng|thùng hàng|container|xe tải|xe khách)\b")
+                            r"vali|va li|hành lý|kiện hàng|thùng hàng|container|xe tải|xe khách|gạo|sắn|ngô|cà phê|"
+                            r"hạt điều|phân bón|thức ăn|trái cây|hoa quả)\b")
 """Goods named before a figure no drug word explains: the figure is theirs (fireworks, explosives, gas)."""
 CONTAINER_AFTER_UNIT = re.compile(
     r"\s*(?:(?:nilon|ni lông|ni long|ni-lông|nylon|nhựa|nhua|giấy|giay|vải|bóng|zip|nhỏ|nho|lớn|to|kín|màu [a-zà-ỹđ]+|"

@@ -366,13 +366,16 @@ def _is_breakdown(count: Count, primary: dict[str, int]) -> bool:
 
 # --------------------------------------------------------------------------- figures -> seizures
 
-def _resolve_drugs(quantities: list[Quantity], fallback: str | None, named: dict[str, str] | None = None) -> None:
+def _resolve_drugs(quantities: list[Quantity], fallback: str | None, named: dict[str, str] | None = None,
+                   pill_fallback: str | None = None) -> None:
     previous: Quantity | None = None
     for q in quantities:
         if q.weight_of_previous and previous is not None:
             q.drug = previous.drug
         if q.drug is None and q.substance is not None and named:
             q.drug = named.get(q.substance)  # 'tinh thể màu trắng' ... 'khai là ma túy đá'
+        if q.drug is None and q.unit == "pill" and pill_fallback is not None:
+            q.drug = pill_fallback  # '1.000 viên nén màu hồng' in a story of heroin and ma túy tổng hợp
         if q.drug is None:
             q.drug = fallback
         previous = q
@@ -429,7 +432,19 @@ def _select_quantities(quantities: list[Quantity], incident: bool) -> list[Quant
     named = [q for q in keep if q.drug != "unspecified"]
     keep = [q for q in keep if q.drug != "unspecified" or not any(
         n.unit == q.unit and _close(n.value, q.value) for n in named)]
+    if incident:  # 'gần 30 kg ma túy các loại' over '27,4 kg ma túy đá, 2 kg ketamine': the parts' sum told again
+        named_kg = sum(q.value * MASS_FACTOR_KG[q.unit] for q in named if q.unit in MASS_FACTOR_KG)
+        keep = [q for q in keep if not (q.drug == "unspecified" and q.unit in MASS_FACTOR_KG and named_kg > 0
+                                        and _sum_restated(q.value * MASS_FACTOR_KG[q.unit], q.qualifier, named_kg))]
     return sorted(keep, key=lambda q: q.start)
+
+
+def _sum_restated(value_kg: float, qualifier: str, parts_kg: float) -> bool:
+    """An unnamed total of the named parts: equal, or a hedged rounding of their sum."""
+    if _close(value_kg, parts_kg):
+        return True
+    lo, hi = HEDGE_SLACK.get(qualifier, (1.0, 1.0))
+    return qualifier != "exact" and lo <= parts_kg / value_kg <= hi
 
 
 def _with_additions(qs: list[Quantity]) -> Quantity:
@@ -464,6 +479,15 @@ def _people(names: dict[str, tuple[int, int, str]]) -> dict[str, tuple[int, int,
     return {n: v for n, v in names.items() if " " in n or n not in given}
 
 
+PILL_DRUGS = ("ecstasy", "meth_pills", "synthetic")
+"""Drugs that come as pills: an unnamed pill count takes one of these the statement names, not heroin."""
+
+
+def _pill_drug(st: Statement, lower: str) -> str | None:
+    found = [d[2] for s in st.sentences for d in drugs_in(lower, s.start, s.end) if d[2] in PILL_DRUGS]
+    return found[0] if len(set(found)) == 1 else None
+
+
 def _fallback_drug(st: Statement, lower: str, title_drugs: list[str]) -> str | None:
     found = [d for s in st.sentences for d in drugs_in(lower, s.start, s.end)]
     specific = [d[2] for d in found if d[2] not in lx.GENERIC_DRUGS]
@@ -489,7 +513,7 @@ def _event(st: Statement, norm: Normalized, item: NewsItem, article: ArticlePlac
     lower = norm.lower
     incident = st.kind == "incident"
     named = substance_drugs(lower, st.sentences[0].start, len(lower)) if any(q.substance for q in st.quantities) else None
-    _resolve_drugs(st.quantities, _fallback_drug(st, lower, title_drugs), named)
+    _resolve_drugs(st.quantities, _fallback_drug(st, lower, title_drugs), named, _pill_drug(st, lower))
     chosen = _select_quantities(_drugs_only(st.quantities), incident)
     dropped: list[DroppedFigure] = []
     chosen = [q for q in chosen if _plausible(q.value * MASS_FACTOR_KG.get(q.unit, 1.0), q.unit, st.kind, q.start,
