@@ -185,7 +185,10 @@ ALL_CAUGHT_RE = re.compile(
     r"|\b(?:bắt|bắt giữ|khống chế|bắt quả tang|tạm giữ)(?: được)? cả (?P<num2>hai|ba|bốn|năm|\d{1,2})\b"
 )
 """'Cả ba đã bị bắt giữ': everyone just described was caught."""
-ARREST_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:bị bắt|bị khởi tố|bị tạm giữ|bị bắt giữ|bị xử lý|bị khống chế)")
+ARREST_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:bị bắt|bị khởi tố|bị tạm giữ|bị bắt giữ|bị xử lý hình sự|bị khống chế)")
+NOT_ARREST_VERB = re.compile(r"\b(?:triệu tập|mời (?:về )?(?:trụ sở|làm việc|lên)|xét nghiệm|xử lý hành chính|xử phạt hành chính|"
+                             r"còn lại|giáo dục|nhắc nhở|đưa đi cai nghiện|lập hồ sơ)\b")
+"""The last verb before a count of people, when it is one of these, is why they are no suspects."""
 PROSECUTION_VERBS = re.compile(r"\b(?:khởi tố|xử lý hành chính|xử phạt|tạm giữ hình sự|truy tố|xét xử|xử lý hình sự)\b")
 BREAKDOWN_LEAD = re.compile(
     r"^\W*(?:trong (?:đó|số (?:này|đó|trên))|cụ thể(?: là)?,? trong|trong (?:tổng số |số )?[\d.]+ (?:vụ|đối tượng)\b)")

@@ -88,10 +88,13 @@ _FOUND_BEFORE_NAME = re.compile(r"\bphát hiện\s+(?:đối tượng\s+|bị ca
 _POSSESSION_AFTER_NAME = re.compile(
     r"\s*(?:\([^)]{0,80}\)\s*)?,?\s*(?:đang\s+)?(?:cất giấu|tàng trữ|mang theo|mang|vận chuyển|cất|giấu|mua bán|bán)\b")
 """'phát hiện Phạm Văn Hưng (SN 1990) cất giấu ...': found holding drugs is caught."""
+_JOINED_NAMES = re.compile(r"\s*(?:\([^)]{0,60}\)\s*)?(?:,|và|cùng)\s*$")
 _NAME_JOIN_AFTER_AGE = re.compile(r",\s*\d{1,2} tuổi,?\s*(?:và|cùng)\s*$")
 _NAME_JOIN = re.compile(r"\s*(?:,|và|cùng)\s*")
 """Between two names caught together ("bắt quả tang Vừ A Chống và Mùa A Sử")."""
-_NOT_ARRESTED_BEFORE = re.compile(r"(?:triệu tập|mời|làm chứng|nhân chứng|của|tên là|tên|đồng chí|thuê|chủ nhà)\s+(?:[^\s]+\s+){0,2}$")
+_NOT_ARRESTED_BEFORE = re.compile(r"(?:triệu tập|mời|làm chứng|nhân chứng|của|tên là|tên|đồng chí|thuê|chủ nhà)\s+(?:[^\s]+\s+){0,2}$"
+                                  r"|\b(?:ông|bà|cụ|chủ tàu là ông|chủ nhà là ông)\s+$")
+"""'ông Phạm Văn Cường (53 tuổi) làm thuyền trưởng': the press calls a suspect 'đối tượng', not 'ông'."""
 _NOT_A_PERSON = frozenset(
     ["công", "đồn", "bộ", "phòng", "cục", "đội", "sở", "thôn", "xã", "huyện", "tỉnh", "phường", "ấp", "bản", "tổ", "trạm", "chi", "ban", "viện", "tòa", "ủy", "hội", "đại", "thượng", "trung", "thiếu", "trung", "tướng", "tướng", "tá", "đảng", "nhà", "quốc", "thành", "quận", "thị", "khu", "cửa", "đường", "tuyến", "hải", "biên", "cảnh", "trường", "trại", "tp", "việt", "lào", "campuchia", "trung"]
 )
@@ -426,7 +429,17 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
             if _LED_BY_BEFORE.search(before):
                 continue  # "do 1 đối tượng người Lào cầm đầu": the agent of a passive, not someone caught
             linked = _cued(_CASE_LINK_BEFORE, _LINK_WORDS, before)
-            arrested = linked or bool(lx.ARREST_VERBS.search(context[-90:])) or bool(lx.ARREST_AFTER.match(lower[m.end():end]))
+            last_arrest = None
+            for last_arrest in lx.ARREST_VERBS.finditer(context[-90:]):
+                pass
+            last_other = None
+            for last_other in lx.NOT_ARREST_VERB.finditer(context[-90:]):
+                pass
+            if last_other is not None and (last_arrest is None or last_other.start() > last_arrest.start()):
+                last_arrest = None  # 'bắt giữ 2 đối tượng, đồng thời triệu tập 3 người khác': summoned, not caught
+            after = lower[m.end():end]
+            arrested = linked or last_arrest is not None or (
+                bool(lx.ARREST_AFTER.match(after)) and not lx.NOT_ARREST_VERB.search(after[:40]))
             if not arrested:
                 continue
             out.append(Count(m.start(), m.end(), "suspects", int(value),
@@ -501,7 +514,11 @@ def _got_away(text: str, lower: str, m: re.Match[str], start: int, end: int) -> 
     stop = _CLAUSE_BREAK.search(lower, m.end(), after_end)
     window_end = stop.start() if stop else after_end
     fled = lx.FLED.search(lower, m.end(), window_end)
-    return fled is not None and NAME_RE.search(text, m.end() + 1, fled.start()) is None
+    if fled is None:
+        return False
+    between = NAME_RE.search(text, m.end() + 1, fled.start())
+    # 'X (SN 1989) và Y (SN 1997) nhảy xuống sông ... bỏ trốn': names joined to this one share its fate
+    return between is None or _JOINED_NAMES.match(lower, m.end(), between.start()) is not None
 
 
 _NUMBER_GATE = re.compile(r"\d|\b(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|nửa)\b")
