@@ -22,6 +22,25 @@ ROWS = [
                      "tàng trữ trái phép chất ma túy.\n\nTrước đó, chiều 13/3, tổ công tác kiểm tra nhà Hoa, phát hiện "
                      "25 gói heroin.", ["incident Hải Phòng s=1 heroin:25package"], published="2024-03-15"),
                  id="the-report-of-the-day-then-the-bust"),
+    pytest.param(Row("Công an tỉnh Yên Bái vừa phá chuyên án 315Y, bắt 3 đối tượng, thu 4 bánh heroin và 250 gam ma túy "
+                     "đá.\n\nRạng sáng 2/10, tại xã Mậu A, huyện Văn Yên, tổ công tác bắt quả tang Giàng A Dế và Vàng "
+                     "A Chư đang giao 3 bánh heroin.\n\nMở rộng điều tra, ngày 4/10, công an khám xét nhà Dế, thu thêm "
+                     "1 bánh heroin và 90 gam ma túy đá.\n\nTừ lời khai của Dế, ngày 6/10, ban chuyên án bắt Hà Văn "
+                     "Nghĩa tại xã Mậu A, thu 160 gam ma túy đá.",
+                     ["incident Yên Bái s=3 heroin:4brick meth_crystal:250g"], published="2024-10-08"),
+                 id="an-operation-told-on-over-days-is-one-bust-with-the-lead-totals"),
+    pytest.param(Row("Công an tỉnh Lai Châu phối hợp Công an TP Hà Nội phá đường dây, thu 7 bánh heroin.\n\nNgày "
+                     "12/4, tại thị trấn Tam Đường, tổ công tác bắt Lò Văn Phong đang cất 2 bánh heroin.\n\nTừ lời khai "
+                     "của Phong, ngày 15/4, tại quận Hoàng Mai, Hà Nội, ban chuyên án bắt Ngô Đức Hưng đang nhận 5 "
+                     "bánh heroin.", ["incident Lai Châu s=1 heroin:2brick", "incident Hà Nội s=1 heroin:5brick"],
+                     published="2024-04-17"),
+                 id="an-extension-in-another-province-is-another-bust"),
+    pytest.param(Row("Công an tỉnh Bình Thuận bắt 2 đối tượng, thu 1,6 kg ma túy đá và 500 viên thuốc lắc.\n\nTối "
+                     "20/5, tại phường Phú Thủy, TP Phan Thiết, công an bắt quả tang Võ Văn Lành cất 1,5 kg ma túy "
+                     "đá trong cốp xe.\n\nNgày 21/5, khám xét nơi ở của Lành, công an thu thêm 100 gam ma túy đá và "
+                     "500 viên thuốc lắc.", ["incident Bình Thuận s=2 meth_crystal:1.6kg ecstasy:500pill"],
+                     published="2024-05-23"),
+                 id="a-lead-total-over-parts-in-kg-and-g"),
 ]
 
 

@@ -63,11 +63,19 @@ def _context_ok(context: str, text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 3):start].rstrip(" ")
     if context == "before_number":
         return bool(after[:1].isdigit())
-    if context == "before_name":
-        return bool(after[:1].isupper())
+    if context == "before_name":  # 'tinh Lang Son' -> 'tỉnh', but 'Lang' inside the name stays
+        return bool(after[:1].isupper()) and not _inside_name(text, start)
     if context == "after_number":
         return bool(before[-1:].isdigit())
     return False
+
+
+def _inside_name(text: str, start: int) -> bool:
+    """A capitalised word after a word of the same sentence ('tinh Lang Son'): part of a proper name."""
+    if not text[start:start + 1].isupper():
+        return False
+    before = text[max(0, start - 2):start]
+    return len(before) == 2 and before[1] == " " and before[0].isalpha()
 
 
 def restore(text: str) -> str:

@@ -238,6 +238,15 @@ EARLIER_BUST_CUE = re.compile(
 )
 """'Trước đó, tối 9/3, ...' after a bust told with its figures: an earlier bust. After a lead that only
 reports the day's news ('ngày 15/3 cho biết đã bắt ...') it is the same bust's story."""
+EXTENSION_CUE = re.compile(
+    r"^\W*(?:(?:khoảng \d+ giờ(?: \d+)? )?(?:ngày|sáng|trưa|chiều|tối|đêm|rạng sáng|hôm) (?:hôm sau|sau đó|[\d/.-]+),?\s*)?"
+    r"(?:mở rộng (?:điều tra|vụ án|chuyên án|đấu tranh)|(?:từ|theo|căn cứ|dựa vào|qua) lời khai|"
+    r"qua (?:đấu tranh|khai thác)|tiếp tục (?:đấu tranh|khám xét|điều tra|mở rộng|truy xét)|"
+    r"khám xét (?:khẩn cấp )?(?:nơi ở|chỗ ở|nhà))\b"
+)
+"""'Mở rộng điều tra, ngày 16/8, ... thu thêm', 'Từ lời khai của Sính, ngày 18/8, ... bắt': the same
+bust (or operation) told on, on a later day — one event with the operation's figures, unless it
+takes place in another province."""
 SAME_DAY_CUE = re.compile(r"\W*(?:cùng ngày|cũng ngày|trong ngày|cùng thời gian)\b"
 )
 FOREIGN_AREA = re.compile(r"(?:tại|trên) (?:địa bàn|khu vực)? ?(?:ngoại biên|nước bạn|bên kia biên giới|các tỉnh (?:bắc|nam|trung) lào)")

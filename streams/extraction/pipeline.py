@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from schemas.bounds import FigureBounds
@@ -64,6 +65,7 @@ class Sentence:
     drug_related: bool
     new_bust: bool
     earlier_bust: bool
+    extension: bool  # 'Mở rộng điều tra, ngày 16/8, ...': the same bust told on (lexicon.EXTENSION_CUE)
     incident_cue: bool
     aggregate_cue: bool
     breakdown: bool
@@ -79,6 +81,7 @@ class Statement:
     period: PeriodMention | None = None
     tentative: bool = False
     same_day: DateMention | None = None  # "Cùng ngày, ...": the date of the bust told before
+    lead_end: int = 0  # the end of the article's lead when the statement starts there and the body tells on
 
 
 def split_sentences(text: str) -> list[tuple[int, int, int]]:
@@ -129,6 +132,8 @@ def _analyse(norm: Normalized, published: dt.date | None, blocks: list[Block]) -
             drug_related=bool(drugs_in(lower, start, end)),
             new_bust=bool(lx.NEW_BUST_CUE.match(head)),
             earlier_bust=bool(lx.EARLIER_BUST_CUE.match(head)),
+            extension=bool(lx.EXTENSION_CUE.match(head)) or (
+                bool(figures.quantities) and all(q.added for q in figures.quantities)),
             incident_cue=incident_cue, aggregate_cue=aggregate_cue,
             breakdown=bool(lx.BREAKDOWN_LEAD.match(head)),
             notable=bool(lx.NOTABLE_LEAD.match(head)),
@@ -136,8 +141,12 @@ def _analyse(norm: Normalized, published: dt.date | None, blocks: list[Block]) -
     return sentences
 
 
-def _statements(sentences: list[Sentence], lower: str, published: dt.date | None, lead: int = 0) -> list[Statement]:
-    """Group sentences into incident and aggregate statements (see module docstring)."""
+def _statements(sentences: list[Sentence], lower: str, published: dt.date | None, lead: int = 0,
+                provinces_in: Callable[[int, int], set[str]] | None = None) -> list[Statement]:
+    """Group sentences into incident and aggregate statements (see module docstring).
+
+    ``provinces_in(start, end)``: the provinces named in a span, asked only when an extension of a
+    bust ('Mở rộng điều tra, ngày 16/8, ...') might have moved to another province."""
     out: list[Statement] = []
     current: Statement | None = None
     last_period: PeriodMention | None = None
@@ -167,7 +176,7 @@ def _statements(sentences: list[Sentence], lower: str, published: dt.date | None
                     current = Statement("incident")
                     out.append(current)
             elif current.quantities and (lx.SAME_DAY_CUE.match(lower, s.start) or (
-                    s.dates and _moves_on(current, s, published))):
+                    s.dates and _moves_on(current, s, published))) and not _extends(current, s, provinces_in, lead):
                 same_day = _first_date(current) if lx.SAME_DAY_CUE.match(lower, s.start) else None
                 current = Statement("incident", tentative=True, same_day=same_day)  # a new bust, maybe
                 out.append(current)
@@ -210,11 +219,30 @@ def _statements(sentences: list[Sentence], lower: str, published: dt.date | None
             current.sentences.append(s)
             current.counts.extend(chunk_counts)
             current.quantities.extend(chunk_quantities)
-    out = _merge_tentative([st for st in out if st.quantities or st.counts])
+    out = _merge_tentative([st for st in out if st.quantities or st.counts], lead)
     incidents = sum(1 for st in out if st.kind == "incident" and st.quantities)
     if incidents >= 2:
         _drop_lead_summary(out, lead)
+    for st in out:
+        if st.kind == "incident" and st.sentences[0].paragraph == lead and st.sentences[-1].paragraph != lead:
+            st.lead_end = max(s.end for s in st.sentences if s.paragraph == lead)
     return [st for st in out if not _is_reference(st, incidents) and not _is_sum_of_busts(st, lower, incidents)]
+
+
+def _extends(current: Statement, s: Sentence, provinces_in: Callable[[int, int], set[str]] | None,
+             lead: int) -> bool:
+    """'Mở rộng điều tra, ngày 16/8, ... thu thêm 2 bánh': the operation of ``current`` told on, on a
+    later day — the same event, unless the sentence names a province the body's telling of the bust
+    so far did not (the lead's agencies and partners do not count: 'phối hợp Công an TP Hà Nội')."""
+    if not s.extension:
+        return False
+    if provinces_in is None:
+        return True
+    told = [x for x in current.sentences if x.paragraph != lead] or current.sentences  # the lead names partners
+    before: set[str] = set()
+    for x in told:
+        before |= provinces_in(x.start, x.end)
+    return provinces_in(s.start, s.end) <= before
 
 
 def _drop_lead_summary(statements: list[Statement], lead: int) -> None:
@@ -276,14 +304,21 @@ def _moves_on(current: Statement, s: Sentence, published: dt.date | None) -> boo
     return not (new < first and (published is None or first >= published - dt.timedelta(days=3)))
 
 
-def _merge_tentative(statements: list[Statement]) -> list[Statement]:
+def _merge_tentative(statements: list[Statement], lead: int = -1) -> list[Statement]:
     """A tentatively split bust with no drug figure of its own, or only restating the previous
-    one's, is the same bust told on: fold it back."""
+    one's, is the same bust told on: fold it back. Restating only a figure of the article's lead
+    does not count when the previous bust has figures of its own in the body: a lead that names
+    both busts' figures ('bắt ... 4 bánh tại Mường Lát, ... thu giữ thêm 6 bánh') sums them."""
     out: list[Statement] = []
     for st in statements:
         prev = out[-1] if out else None
+        told = prev.quantities if prev is not None else []
+        if prev is not None:
+            lead_spans = [(s.start, s.end) for s in prev.sentences if s.paragraph == lead]
+            body = [q for q in told if not any(a <= q.start < b for a, b in lead_spans)]
+            told = body or told
         if st.tentative and prev is not None and prev.kind == "incident" and (
-                not st.quantities or all(any(p.unit == q.unit and _same_figure(p, q) for p in prev.quantities)
+                not st.quantities or all(any(p.unit == q.unit and _same_figure(p, q) for p in told)
                                          for q in st.quantities)
                 or (prev.quantities and all(any(p.unit == q.unit and _same_figure(p, q) for q in st.quantities)
                                             for p in prev.quantities) and _is_lead_only(prev))):
@@ -413,15 +448,13 @@ def _select_quantities(quantities: list[Quantity], incident: bool) -> list[Quant
     for qs in groups.values():
         if incident and len(qs) > 1:
             totals = [q for q in qs if q.is_total]
+            biggest = max(qs, key=lambda q: q.value)
             if totals:
                 qs = totals
+            elif len(qs) >= 3 and _close(biggest.value, sum(q.value for q in qs if q is not biggest)):
+                qs = [biggest]  # the lead's total, then the parts the body tells ('thu thêm' ones too)
             elif any(q.added for q in qs):
                 qs = [_with_additions(qs)]
-            else:
-                biggest = max(qs, key=lambda q: q.value)
-                rest = sum(q.value for q in qs if q is not biggest)
-                if len(qs) >= 3 and _close(biggest.value, rest):
-                    qs = [biggest]
         unique: list[Quantity] = []
         for q in qs:
             if not any(_close(q.value, u.value) for u in unique):
@@ -437,6 +470,25 @@ def _select_quantities(quantities: list[Quantity], incident: bool) -> list[Quant
         keep = [q for q in keep if not (q.drug == "unspecified" and q.unit in MASS_FACTOR_KG and named_kg > 0
                                         and _sum_restated(q.value * MASS_FACTOR_KG[q.unit], q.qualifier, named_kg))]
     return sorted(keep, key=lambda q: q.start)
+
+
+def _lead_totals(quantities: list[Quantity], lead_end: int) -> list[Quantity]:
+    """A lead that states an operation's totals ('thu 2,3 kg ma túy đá') before the body tells its
+    parts ('2 kg' at the handover, 'thu thêm 300 gam' at home): the lead's figure is the bust's,
+    the parts go (settled 'parts of one bust')."""
+    if not lead_end:
+        return quantities
+    def dimension(q: Quantity) -> tuple[str, str]:
+        return _schema_drug(q.drug or "unspecified", q.unit), "mass" if q.unit in MASS_FACTOR_KG else q.unit
+    def size(q: Quantity) -> float:
+        return q.value * MASS_FACTOR_KG.get(q.unit, 1.0)
+    drop: set[int] = set()
+    for key in {dimension(q) for q in quantities}:
+        lead = [q for q in quantities if q.start < lead_end and dimension(q) == key]
+        parts = [q for q in quantities if q.start >= lead_end and dimension(q) == key]
+        if (len(parts) >= 2 or any(p.added for p in parts)) and any(_sum_restated(size(t), t.qualifier, sum(size(p) for p in parts)) for t in lead):
+            drop.update(id(p) for p in parts)
+    return [q for q in quantities if id(q) not in drop]
 
 
 def _sum_restated(value_kg: float, qualifier: str, parts_kg: float) -> bool:
@@ -514,7 +566,7 @@ def _event(st: Statement, norm: Normalized, item: NewsItem, article: ArticlePlac
     incident = st.kind == "incident"
     named = substance_drugs(lower, st.sentences[0].start, len(lower)) if any(q.substance for q in st.quantities) else None
     _resolve_drugs(st.quantities, _fallback_drug(st, lower, title_drugs), named, _pill_drug(st, lower))
-    chosen = _select_quantities(_drugs_only(st.quantities), incident)
+    chosen = _select_quantities(_lead_totals(_drugs_only(st.quantities), st.lead_end), incident)
     dropped: list[DroppedFigure] = []
     chosen = [q for q in chosen if _plausible(q.value * MASS_FACTOR_KG.get(q.unit, 1.0), q.unit, st.kind, q.start,
                                               q.end, norm, bounds, dropped)]
@@ -684,10 +736,14 @@ def _read_article(norm: Normalized, item: NewsItem, blocks: list[Block], title_n
     """The events of one article (or one teaser of a listing page), appended to ``events``."""
     sentences = _analyse(norm, item.published, blocks)
     lead = next((n for n, b in enumerate(blocks) if b.role == "lead"), 0)
-    statements = _statements(sentences, norm.lower, item.published, lead)
+    read = [(b.start, b.end) for b in blocks if b.read]
+
+    def provinces_in(start: int, end: int) -> set[str]:
+        return {m.province.name for m in _page_places(norm, item) if start <= m.start < end and m.level != "country"}
+
+    statements = _statements(sentences, norm.lower, item.published, lead, provinces_in)
     if not statements:
         return events  # most of a news feed: no figure, no need to read the places
-    read = [(b.start, b.end) for b in blocks if b.read]
     places = [m for m in _page_places(norm, item) if any(a <= m.start < b for a, b in read)]
     _attach_places(sentences, places)
     title_places = find_places(title_norm.text, on=item.published) if titled else []

@@ -30,6 +30,9 @@ _CLAUSE_STOP = re.compile(r"[.;!?\n]")
 _MEETING = re.compile(r"\b(?:hội nghị|cuộc họp|buổi làm việc|hội thảo|tọa đàm|lễ (?:ký|ra quân|phát động|tổng kết|"
                       r"tiếp nhận|bàn giao|khai mạc)|diễn đàn)\b")
 _SEIZURE_ACT = re.compile(r"\b(?:bắt|thu giữ|thu được|phát hiện|khám xét|triệt phá|tạm giữ)\b")
+_ACTED_ON_TESTIMONY = re.compile(r"\b(?:từ|căn cứ|căn cứ vào|dựa vào|dựa trên) lời $")
+"""'Từ lời khai của Phong, ngày 15/4, tại quận Hoàng Mai, ... bắt': the police acted on the testimony,
+the place is theirs ('Theo lời khai, Phong mua tại ...' tells the testimony itself)."""
 _TESTIMONY = re.compile(r"(?<!triển )(?<!công )\b(?:khai|thừa nhận|thú nhận)\b(?!\s+(?:thác|mạc|trương|giảng|triển))")
 _PERSON_BEFORE_O = re.compile(r"(?<![\d\s])\s*\b(?:một |1 )?(?:người|đối tượng|tên|khách|mối|đầu nậu|chủ hàng)\b"
                               r"(?:\s+[^\s\d]+){0,3}\s+ở\s+(?:[^\s]+\s+){0,4}$")
@@ -143,7 +146,10 @@ def _role(lower: str, start: int, floor: int) -> tuple[PlaceRole, str | None]:
     if stop is not None:
         window_start = stop.end()
     sentence_start = max(lower.rfind(". ", floor, start), lower.rfind("\n", floor, start), floor)
-    if _TESTIMONY.search(lower, sentence_start, start):
+    testimony = _TESTIMONY.search(lower, sentence_start, start)
+    if testimony and _ACTED_ON_TESTIMONY.search(lower, sentence_start, testimony.start()) is not None:
+        testimony = _TESTIMONY.search(lower, testimony.end(), start)
+    if testimony:
         return "other", "khai"  # what a suspect says about sources and buyers is not where drugs were seized
     sentence_end = lower.find(". ", start)
     sentence_end = len(lower) if sentence_end == -1 else sentence_end
