@@ -40,9 +40,9 @@ def test_the_split_keeps_its_promises() -> None:
     items = [i for _, i in ITEMS]
     assert len(items) >= 200
     assert len(corpus_items("holdout")) >= 80
-    assert sum(1 for i in items if not i["events"]) >= 0.14 * len(items)  # pages with no seizure figure
+    assert sum(1 for i in items if not i["events"]) >= 0.15 * len(items)  # pages with no seizure figure
     unaccented = sum(1 for i in items if len(_MARKED.findall(i["text"].lower())) < 0.005 * len(i["text"]))
-    assert unaccented >= 0.09 * len(items)
+    assert unaccented >= 0.10 * len(items)
     assert any(i["published"] and dt.date.fromisoformat(i["published"]) >= MERGER_DATE for i in items)
     covered = {(successor_of(e["province"]) or (e["province"],))[0] for i in items for e in i["events"]
                if e["province"] and e["country"] == "VN"}
