@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 # is reinstalled only when the project metadata changed
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
+BENCH_STAMP := $(VENV)/.installed-bench
 ARGS ?=
 
 .PHONY: run test check-deploy schemas bench install
@@ -21,6 +22,10 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(DEV_STAMP) $(RUN_STAMP)
+
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[bench]'
+	touch $(BENCH_STAMP) $(DEV_STAMP) $(RUN_STAMP)
 
 install: $(DEV_STAMP)
 
@@ -42,5 +47,7 @@ check-deploy:
 schemas: $(DEV_STAMP)
 	$(BIN)/seizurewatch schemas
 
-bench: $(DEV_STAMP)
-	$(BIN)/python benchmarks/extract_throughput.py
+# every figure of issue 12 in one run on one embedded broker (~15 min on 2 cores), written into
+# BENCHMARKS.md between its bench markers; run it on an idle machine (the load is recorded)
+bench: $(BENCH_STAMP)
+	$(BIN)/python benchmarks/bench.py --write BENCHMARKS.md

@@ -22,7 +22,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+from bench_kafka import list_topics, topic_bytes  # noqa: E402
 
 from streams.broker import EmbeddedBroker, free_port  # noqa: E402
 from streams.settings import Settings  # noqa: E402
@@ -53,34 +55,8 @@ def events_in_tables(base: str) -> int:
 
 async def changelog_bytes(settings: Settings) -> dict[str, int]:
     """Bytes (key + value) of every record in the worker's table changelog topics."""
-    from aiokafka import AIOKafkaConsumer, TopicPartition
-    from aiokafka.admin import AIOKafkaAdminClient
-
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
-    await admin.start()
-    topics = [t for t in await admin.list_topics() if t.endswith("-changelog")]
-    await admin.close()
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap_servers, enable_auto_commit=False)
-    await consumer.start()
-    out: dict[str, int] = {}
-    try:
-        for topic in topics:
-            tps = [TopicPartition(topic, p) for p in range(settings.partitions)]
-            consumer.assign(tps)
-            await consumer.seek_to_beginning(*tps)
-            end = await consumer.end_offsets(tps)
-            todo = {tp for tp in tps if end[tp] > 0}
-            total = 0
-            deadline = time.monotonic() + 60
-            while todo and time.monotonic() < deadline:
-                for tp, msgs in (await consumer.getmany(*todo, timeout_ms=500)).items():
-                    total += sum(len(m.key or b"") + len(m.value or b"") for m in msgs)
-                    if msgs and msgs[-1].offset + 1 >= end[tp]:
-                        todo.discard(tp)
-            out[topic] = total
-    finally:
-        await consumer.stop()
-    return out
+    topics = [t for t in await list_topics(settings.bootstrap_servers) if t.endswith("-changelog")]
+    return {t: size for t, (_, size) in (await topic_bytes(settings.bootstrap_servers, topics)).items()}
 
 
 def items(n: int) -> list[tuple[bytes, bytes]]:

@@ -77,7 +77,7 @@ def faust_config(settings: Settings) -> dict[str, Any]:
         web_tables_enabled=False,
         web_graph_enabled=False,
         web_metrics_enabled=False,
-        table_standby_replicas=1,
+        table_standby_replicas=settings.standby_replicas,
     )
 
 

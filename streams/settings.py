@@ -71,6 +71,12 @@ class Settings(BaseSettings):
         description="largest figure one statement may carry, per kind and unit (JSON, e.g. "
                     '`{"incident": {"kg": 20000}}`; unnamed limits keep their defaults, see schemas/bounds.py); '
                     "items above go to the DLQ as figure_out_of_bounds")
+    standby_replicas: int = Field(
+        default=1, ge=0,
+        description="standby copies of each table partition kept warm by other workers (faust "
+                    "table_standby_replicas): a worker that takes over a partition after a crash or a rebalance "
+                    "starts from its standby instead of reading the whole changelog; each standby costs its "
+                    "worker the CPU of applying the other's changelog (see BENCHMARKS.md); 0 with one worker")
     store: str = Field(default="memory://", description="faust table store URL (tables rebuild from changelogs)")
     commit_interval: float = Field(default=1.0, gt=0, description="seconds between offset commits")
 
