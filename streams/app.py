@@ -23,6 +23,7 @@ from typing import Any
 import faust
 
 from streams import agents, notify, web
+from streams.kafka_client import SeizureApp
 from streams.metrics import Metrics
 from streams.recent import LatestAlerts, RecentEvents
 from streams.rules import load_rules
@@ -90,7 +91,8 @@ def create_app(settings: Settings) -> faust.App:
     """A new faust app wired with the seizurewatch agents and web views."""
     # a new user's first `seizurewatch worker` runs in a folder without var/: create it
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    app = faust.App(settings.app_id, **faust_config(settings))
+    app = SeizureApp(settings.app_id, fetch_wait=settings.consumer_fetch_wait,
+                     changelog_one_record=settings.changelog_batch_size_one, **faust_config(settings))
     # the production index mounts at "/"; the dashboard page (streams/web_static) owns "/"
     app.web.blueprints._enabled = [(p, bp) for p, bp in app.web.blueprints._enabled if p != ""]
     metrics = Metrics()

@@ -62,10 +62,22 @@ class Settings(BaseSettings):
         default=16 * 1024 * 1024, gt=0,
         description="original bytes kept in a dead letter; longer payloads are cut (payload_truncated=true)")
     producer_max_batch_size: int = Field(
-        default=1, ge=1,
-        description="bytes per producer batch; 1 = one record per batch. Tansu 0.6 answers ListOffsets with "
-                    "(last batch's base offset + 1), so with multi-record batches faust's table recovery stops "
-                    "short of the changelog end and loses rows. Raise it (e.g. 16384) on a real Kafka cluster")
+        default=65536, ge=1,
+        description="bytes per producer batch of every topic but the table changelogs (see "
+                    "changelog_batch_size_one); 1 = one record per batch, which makes every send wait for the "
+                    "broker's answer to the previous record of its partition")
+    changelog_batch_size_one: bool = Field(
+        default=True,
+        description="send table changelog records one per batch. Needed on Tansu 0.6, which answers "
+                    "ListOffsets with (last batch's base offset + 1): with multi-record batches faust's table "
+                    "recovery stops short of the changelog end and loses rows. Only the changelogs need it: the "
+                    "other topics are read through consumer groups or to the fetch high watermark, which is "
+                    "right. False on Apache Kafka")
+    consumer_fetch_wait: float = Field(
+        default=0.02, gt=0, le=5,
+        description="seconds a fetch of the worker's consumer may wait for data (faust's default: 1.5). "
+                    "Tansu answers a fetch at this deadline rather than when data arrives, so each hop of an item "
+                    "(items -> ingest -> area-events -> area agent) can add up to this much latency")
     figure_bounds: FigureBounds = Field(
         default_factory=FigureBounds,
         description="largest figure one statement may carry, per kind and unit (JSON, e.g. "

@@ -150,34 +150,11 @@ def produce(settings: Settings, records: list[tuple[str, bytes]]) -> list[tuple[
     return asyncio.run(_produce(settings, records))
 
 
-async def _read_topic(settings: Settings, topic: str) -> list[Any]:
-    from aiokafka import AIOKafkaConsumer, TopicPartition
-
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None,
-                                enable_auto_commit=False, max_partition_fetch_bytes=64 * 1024 * 1024,
-                                fetch_max_bytes=64 * 1024 * 1024)
-    await consumer.start()
-    try:
-        tps = [TopicPartition(topic, p) for p in range(settings.partitions)]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        end = await consumer.end_offsets(tps)
-        out: list[Any] = []
-        todo = {tp for tp in tps if end[tp] > 0}
-        deadline = time.monotonic() + 30
-        while todo and time.monotonic() < deadline:
-            for tp, msgs in (await consumer.getmany(*todo, timeout_ms=1000)).items():
-                out.extend(msgs)
-                if msgs and msgs[-1].offset + 1 >= end[tp]:
-                    todo.discard(tp)
-        assert not todo, f"could not read {topic} to its end"
-        return out
-    finally:
-        await consumer.stop()
-
-
 def read_topic(settings: Settings, topic: str) -> list[Any]:
-    return asyncio.run(_read_topic(settings, topic))
+    """Every record of ``topic`` now (to the fetch high watermark: the worker batches its topics)."""
+    from streams.topic_reader import read_to_end
+
+    return asyncio.run(read_to_end(settings, topic))
 
 
 def get(url: str) -> Any:
