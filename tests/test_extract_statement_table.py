@@ -41,6 +41,16 @@ ROWS = [
                      "500 viên thuốc lắc.", ["incident Bình Thuận s=2 meth_crystal:1.6kg ecstasy:500pill"],
                      published="2024-05-23"),
                  id="a-lead-total-over-parts-in-kg-and-g"),
+    pytest.param(Row("Chỉ trong ngày 14.3, công an hai địa phương bắt giữ 2 vụ, thu gần 5 kg ma túy đá.\n\nSáng "
+                     "14.3, Công an tỉnh Long An bắt Phan Văn Lực tại xã Mỹ Yên, thu 3,1 kg ma túy đá.\n\nCùng ngày, "
+                     "tại tỉnh Tiền Giang, công an bắt Mai Thị Lan, thu 1,7 kg ma túy đá.",
+                     ["incident Long An s=1 meth_crystal:3.1kg", "incident Tiền Giang s=1 meth_crystal:1.7kg"],
+                     published="2024-03-16"),
+                 id="a-day-total-of-the-busts-told-without-a-sum-word"),
+    pytest.param(Row("6 tháng đầu năm 2023, lực lượng chức năng tỉnh Sơn La bắt giữ 412 vụ, 530 đối tượng phạm tội về ma túy. Ban chỉ "
+                     "đạo yêu cầu phấn đấu cả năm bắt giữ trên 800 vụ, triệt phá 15 đường dây.",
+                     ["aggregate Sơn La c=412 s=530"], published="2023-07-10"),
+                 id="a-target-is-no-result"),
 ]
 
 

@@ -100,6 +100,8 @@ NOT_SEIZED_BEFORE = re.compile(
 """Words right before a figure that make it no seizure: habits ("mỗi chuyến 2–3 bánh"), past trade
 ("đã vận chuyển trót lọt"), vehicles ("xe tải 15 tấn"), legal thresholds, the second number of a
 range ("từ 5 đến 10 bánh", "2–3 kg")."""
+TARGET_BEFORE = re.compile(r"\b(?:phấn đấu|chỉ tiêu|mục tiêu|dự kiến|đề ra|đặt ra|phải đạt|kế hoạch năm)\b[^.;:]{0,60}$")
+"""'phấn đấu cả năm bắt giữ trên 170 vụ', 'chỉ tiêu triệt phá 20 đường dây': a target set, not a result."""
 NOT_SEIZED_WORDS = ("mỗi", "trót lọt", "thu lợi", "bán", "tiêu thụ", "xe", "tải", "sức chở", "tàu", "sà lan", "đã ",
                     "đồng",
                     "định lượng", "ngưỡng", "từ", "–", "—", "-")

@@ -532,4 +532,12 @@ def sentence_figures(text: str, lower: str, start: int, end: int) -> SentenceFig
     names = find_arrested_names(text, lower, start, end) if _NAME_GATE.search(lower, start, end) else []
     if not numbers:
         return SentenceFigures([], [], names)
-    return SentenceFigures(find_quantities(lower, start, end), find_counts(lower, start, end), names)
+    quantities, counts = find_quantities(lower, start, end), find_counts(lower, start, end)
+    if _TARGET_GATE.search(lower, start, end):
+        quantities = [q for q in quantities if not lx.TARGET_BEFORE.search(lower, max(start, q.start - 80), q.start)]
+        counts = [c for c in counts if not lx.TARGET_BEFORE.search(lower, max(start, c.start - 80), c.start)]
+    return SentenceFigures(quantities, counts, names)
+
+
+_TARGET_GATE = re.compile(r"phấn đấu|chỉ tiêu|mục tiêu|dự kiến|đề ra|đặt ra|phải đạt|kế hoạch năm")
+"""A cheap gate before lexicon.TARGET_BEFORE (most sentences set no target)."""
