@@ -41,6 +41,16 @@ ROWS = [
     pytest.param(Row("Ngày 20/9, tại xã Lũng Cú, Công an tỉnh Tuyên Quang (Hà Giang cũ) bắt quả tang 1 đối tượng, "
                      "thu 3 bánh heroin.", ["incident Tuyên Quang s=1 heroin:3brick"], published="2025-09-22"),
                  id="post-merger-former-province-mention"),
+    pytest.param(Row("Ngày 4/12, Hải quan cửa khẩu sân bay quốc tế Tân Sơn Nhất phát hiện một nam hành khách giấu "
+                     "2,1 kg ketamine trong hành lý ký gửi.", ["incident Hồ Chí Minh ketamine:2.1kg"],
+                     published="2023-12-06"), id="an-airport-names-the-province"),
+    pytest.param(Row("Ngày 9/1, tổ công tác kiểm tra một xe tải tại cửa khẩu Kim Thành, bắt giữ tài xế, thu 12.000 "
+                     "viên hồng phiến.", ["incident Lào Cai s=1 meth_pills:12000pill"], published="2022-01-11"),
+                 id="a-border-gate-wins-over-a-district-of-the-same-name"),
+    pytest.param(Row("Ngày 14/5, Đồn Biên phòng cửa khẩu quốc tế Na Mèo phối hợp Công an huyện Viêng Xay, tỉnh Hủa Phăn "
+                     "(Lào) bắt quả tang một người vận chuyển 2.000 viên hồng phiến tại bản Phiêng Luông, cách biên "
+                     "giới 4 km về phía Lào.", ["incident Hủa Phăn s=1 meth_pills:2000pill"], published="2021-05-16"),
+                 id="on-the-partner-side-of-the-border"),
 ]
 
 

@@ -68,6 +68,11 @@ PEOPLE = [
                  id="all-of-them-were-caught"),
     pytest.param(Row("Chiều 8/5, Công an TP Cần Thơ bắt quả tang Tuấn và Nga đang mua bán 12 gói heroin.",
                      ["incident Cần Thơ s=2 heroin:12package"]), id="two-given-names"),
+    pytest.param(Row("Tối 2/3, qua máy soi, hải quan phát hiện trong vali của hành khách Đặng Minh Khoa, 27 tuổi, có "
+                     "1,8 kg cocaine. Khoa đã được bàn giao cho Phòng PC04 để điều tra.",
+                     ["incident - s=1 cocaine:1.8kg"]), id="a-traveller-handed-to-the-investigators"),
+    pytest.param(Row("Sáng 17/9, tổ công tác dừng một xe máy chở 3 bánh heroin. Người cầm lái bị khống chế tại chỗ, "
+                     "khai tên là Thào A Dình.", ["incident - s=1 heroin:3brick"]), id="the-rider-subdued-on-the-spot"),
 ]
 
 

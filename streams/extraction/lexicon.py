@@ -179,6 +179,8 @@ ONE_CAUGHT_RE = re.compile(
     r"(?P<num>một\s+|1\s+)?(?:nữ\s+|nam\s+)?(?:hành khách|đối tượng này|đối tượng trên|đối tượng|người đàn ông|"
     r"người phụ nữ|người này|thanh niên|chủ nương|chủ nhà|tài xế|lái xe|nghi phạm|người vận chuyển|"
     r"người điều khiển)(?!\s*(?:\d|người|khác|nói trên cùng))"
+    r"|\b(?:người cầm lái|người điều khiển|tài xế|lái xe|người đàn ông|người phụ nữ|nghi phạm|người này)"
+    r"(?P<num2>)\s+(?:đã\s+)?bị\s+(?:khống chế|bắt giữ|bắt|tạm giữ)\b"
 )
 """'bắt giữ một nữ hành khách', 'tạm giữ hình sự người này', 'bắt giữ chủ nương': one person caught, no numeral."""
 ALL_CAUGHT_RE = re.compile(

@@ -481,7 +481,17 @@ def _short_names(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
             out.append((base + part.start(), base + part.end(), word))
     for m in _INITIALS_BEFORE_AGE.finditer(text, start, end):
         out.append((m.start(), m.end(), m.group()))
+    for m in _HANDED_OVER.finditer(text, start, end):
+        if m.group("name").split()[0].lower() not in _NOT_A_PERSON:
+            out.append((m.start("name"), m.end("name"), m.group("name")))
     return out
+
+
+_HANDED_OVER = re.compile(
+    rf"(?<![{LOWER}{UPPER}] )(?P<name>[{UPPER}][{LOWER}]+(?: [{UPPER}][{LOWER}]+){{0,4}}) (?:đã )?(?:được|bị) "
+    rf"(?:bàn giao|chuyển giao|di lý|dẫn giải) (?:cho|về|đến)\b"
+)
+"""'Phúc đã được bàn giao cho Phòng PC04': the person stopped is handed to the investigators, in custody."""
 
 
 def find_arrested_names(text: str, lower: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -521,9 +531,10 @@ def _got_away(text: str, lower: str, m: re.Match[str], start: int, end: int) -> 
     return between is None or _JOINED_NAMES.match(lower, m.end(), between.start()) is not None
 
 
-_NUMBER_GATE = re.compile(r"\d|\b(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|nửa)\b")
-"""Every figure has a digit or a number word: sentences without one skip the figure finders."""
-_NAME_GATE = re.compile(r"bắt|khống chế|tạm giữ|khởi tố|\(sn|\(\s*\d|sinh năm|tuổi|trú|ngụ|phát hiện|cả ")
+_NUMBER_GATE = re.compile(r"\d|\b(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|nửa)\b|\bbị (?:khống chế|bắt|tạm giữ)\b")
+"""Every figure has a digit or a number word ('người cầm lái bị khống chế' is one person): sentences
+without one skip the figure finders."""
+_NAME_GATE = re.compile(r"bắt|khống chế|tạm giữ|khởi tố|giao cho|di lý|dẫn giải|\(sn|\(\s*\d|sinh năm|tuổi|trú|ngụ|phát hiện|cả ")
 """Names count as suspects only next to one of these: other sentences skip the name scan."""
 
 

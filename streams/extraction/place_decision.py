@@ -34,6 +34,8 @@ _FOREIGN_AREA = re.compile(
     r"\b(?:tại|ở|trên|thuộc)\s+(?:địa bàn\s+|khu vực\s+|đất\s+)?(?:ngoại biên|nước bạn|bên kia biên giới|"
     r"lãnh thổ (?:lào|campuchia|trung quốc|nước bạn)|các tỉnh (?:bắc|nam|trung) lào|tam giác vàng)\b"
 )
+_PARTNER_SIDE = re.compile(r"\b(?:về phía|phía bên|bên phía|sâu trong (?:nội địa|lãnh thổ)) (?:lào|campuchia|trung quốc|nước bạn)\b")
+"""'bản Na Phàu, cách cửa khẩu 3 km về phía Lào': seized on the partner's soil."""
 _SEVERAL_PROVINCES = re.compile(r"\b(?:công an|lực lượng(?: chức năng)?|bộ đội biên phòng) (?:của )?(?:hai|ba|các) tỉnh\b")
 _NATIONAL_FORCE = re.compile(
     r"\b(?:lực lượng cảnh sát biển|cảnh sát biển việt nam|bộ tư lệnh (?:cảnh sát biển|bộ đội biên phòng)|"
@@ -208,6 +210,10 @@ def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], fi
             return PlaceDecision(agency[0].province, "VN", agency[0], "the reporting agency's own area ('địa bàn tỉnh')")
         if not agency and article.main.province is not None:
             return article.main
+    partner = [c for c in own if c.role == "agency" and c.abroad and not c.country_only]
+    if partner and _PARTNER_SIDE.search(figure_text) and len({_key(c.province) for c in partner}) == 1:
+        return PlaceDecision(partner[0].province, partner[0].province.country, partner[0],
+                             "on the partner's side of the border ('về phía Lào'): the foreign partner's province")
     acted = _by_actors(own, lower, figure_spans + [sp for sp in spans if sp not in figure_spans])
     if acted is not None and (acted.province is not None or not aggregate):
         return acted

@@ -18,10 +18,11 @@ import datetime as dt
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import gazetteer_index as gi
+from .landmarks import find_landmarks
 
 MERGER_DATE = dt.date(2025, 7, 1)
 HUE_RENAME_DATE = dt.date(2025, 1, 1)  # Thừa Thiên Huế became the centrally-run city Huế
@@ -526,6 +527,13 @@ def find_places(text: str, on: dt.date | None = None) -> list[PlaceMention]:
             s = omap[s]
             e = omap[e] if e < len(omap) else len(text)
         out.append(PlaceMention(s, e, text[s:e], prov, "province" if level == "city" else level, prefix))
+    landmarks = find_landmarks(work, on)
+    if landmarks:
+        if omap is not None:
+            landmarks = [replace(m, start=omap[m.start], end=omap[m.end] if m.end < len(omap) else len(text))
+                         for m in landmarks]
+        out = sorted([m for m in out if not any(m.start < k.end and k.start < m.end for k in landmarks)] + landmarks,
+                     key=lambda m: m.start)
     return out
 
 
