@@ -20,6 +20,9 @@ ROWS = [
                      "ketamine.", ["incident - s=1 synthetic_pills:145pill ketamine:12g"]), id="quoted-slang"),
     pytest.param(Row("Trên bàn có 8 viên thuốc lắc, 1 gói ke khoảng 2,1 gam; công an bắt quả tang Hoàng Văn Tư.",
                      ["incident - s=1 ecstasy:8pill ketamine:1package ketamine:2.1g~about"]), id="ke-after-a-unit"),
+    pytest.param(Row("Ngày 3/6, tổ công tác bắt Sồng A Lử vận chuyển 4.000 viên hồng phiến. Kiểm tra bao tải, lực "
+                     "lượng chức năng phát hiện 4.000 viên ma túy tổng hợp.", ["incident - s=1 meth_pills:4000pill"]),
+                 id="a-pill-count-told-again-with-the-generic-name"),
 ]
 
 

@@ -22,6 +22,12 @@ ROWS = [
                      "tàng trữ trái phép chất ma túy.\n\nTrước đó, chiều 13/3, tổ công tác kiểm tra nhà Hoa, phát hiện "
                      "25 gói heroin.", ["incident Hải Phòng s=1 heroin:25package"], published="2024-03-15"),
                  id="the-report-of-the-day-then-the-bust"),
+    pytest.param(Row("Hai thanh niên bị bắt cùng hơn 2 kg ma túy đá giấu trong hộp trà.\n\nNgày 11/8, Công an tỉnh "
+                     "Hà Nam cho biết đã tạm giữ hình sự Trịnh Văn Tuấn và Lê Văn Sơn.\n\nTrước đó, sáng 9/8, tổ công "
+                     "tác kiểm tra hai người tại TP Phủ Lý, phát hiện trong hộp trà 2,06 kg ma túy đá. Khám xét nơi ở "
+                     "của Tuấn, công an thu thêm 12 gam ketamine.",
+                     ["incident Hà Nam s=2 meth_crystal:2.06kg ketamine:12g"], published="2024-08-12"),
+                 id="the-lead-and-the-report-of-the-day-then-the-bust-with-more"),
     pytest.param(Row("Công an tỉnh Yên Bái vừa phá chuyên án 315Y, bắt 3 đối tượng, thu 4 bánh heroin và 250 gam ma túy "
                      "đá.\n\nRạng sáng 2/10, tại xã Mậu A, huyện Văn Yên, tổ công tác bắt quả tang Giàng A Dế và Vàng "
                      "A Chư đang giao 3 bánh heroin.\n\nMở rộng điều tra, ngày 4/10, công an khám xét nhà Dế, thu thêm "

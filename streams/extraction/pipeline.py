@@ -219,7 +219,7 @@ def _statements(sentences: list[Sentence], lower: str, published: dt.date | None
             current.sentences.append(s)
             current.counts.extend(chunk_counts)
             current.quantities.extend(chunk_quantities)
-    out = _merge_tentative([st for st in out if st.quantities or st.counts], lead)
+    out = _merge_tentative([st for st in out if st.quantities or st.counts], lower, lead)
     incidents = sum(1 for st in out if st.kind == "incident" and st.quantities)
     if incidents >= 2:
         _drop_lead_summary(out, lead)
@@ -329,7 +329,7 @@ def _moves_on(current: Statement, s: Sentence, published: dt.date | None) -> boo
     return not (new < first and (published is None or first >= published - dt.timedelta(days=3)))
 
 
-def _merge_tentative(statements: list[Statement], lead: int = -1) -> list[Statement]:
+def _merge_tentative(statements: list[Statement], lower: str, lead: int = -1) -> list[Statement]:
     """A tentatively split bust with no drug figure of its own, or only restating the previous
     one's, is the same bust told on: fold it back. Restating only a figure of the article's lead
     does not count when the previous bust has figures of its own in the body: a lead that names
@@ -346,7 +346,7 @@ def _merge_tentative(statements: list[Statement], lead: int = -1) -> list[Statem
                 not st.quantities or all(any(p.unit == q.unit and _same_figure(p, q) for p in told)
                                          for q in st.quantities)
                 or (prev.quantities and all(any(p.unit == q.unit and _same_figure(p, q) for q in st.quantities)
-                                            for p in prev.quantities) and _is_lead_only(prev))):
+                                            for p in prev.quantities) and _is_lead_only(prev, lower))):
             prev.sentences.extend(st.sentences)
             prev.quantities.extend(st.quantities)
             prev.counts.extend(st.counts)
@@ -360,9 +360,18 @@ def _same_figure(a: Quantity, b: Quantity) -> bool:
     return _close(a.value, b.value) or _restates(a, b) or _restates(b, a)
 
 
-def _is_lead_only(st: Statement) -> bool:
-    """A statement told in the article's first paragraph only: a lead, whose bust the body tells in detail."""
-    return bool(st.sentences) and all(s.paragraph == st.sentences[0].paragraph for s in st.sentences)
+def _is_lead_only(st: Statement, lower: str) -> bool:
+    """A statement told in the article's first paragraph only, or in it and the report of the day
+    ('Ngày 9/4, PC04 cho biết đã tạm giữ hình sự ...'): a lead, whose bust the body tells in detail."""
+    if not st.sentences:
+        return False
+    first = st.sentences[0].paragraph
+    return all(s.paragraph == first or not (s.figures.quantities or s.figures.counts)
+               or _REPORT_OF_THE_DAY.search(lower, s.start, min(s.end, s.start + 200)) for s in st.sentences)
+
+
+_REPORT_OF_THE_DAY = re.compile(r"\b(?:cho biết|thông tin|thông báo|xác nhận)\b")
+"""The words of a report on the bust ('Công an tỉnh cho biết đã bắt ...'), not the bust itself."""
 
 
 def _is_reference(st: Statement, incidents: int) -> bool:
@@ -487,14 +496,24 @@ def _select_quantities(quantities: list[Quantity], incident: bool) -> list[Quant
         if incident and len(unique) > 1:
             unique = [q for q in unique if not any(_restates(q, exact) for exact in unique if exact is not q)]
         keep.extend(unique)
-    named = [q for q in keep if q.drug != "unspecified"]
-    keep = [q for q in keep if q.drug != "unspecified" or not any(
-        n.unit == q.unit and _close(n.value, q.value) for n in named)]
+    named = [q for q in keep if q.drug not in lx.GENERIC_DRUGS]
+    keep = [q for q in keep if not any(n.unit == q.unit and _close(n.value, q.value) and _names(n, q) for n in named)]
     if incident:  # 'gần 30 kg ma túy các loại' over '27,4 kg ma túy đá, 2 kg ketamine': the parts' sum told again
         named_kg = sum(q.value * MASS_FACTOR_KG[q.unit] for q in named if q.unit in MASS_FACTOR_KG)
         keep = [q for q in keep if not (q.drug == "unspecified" and q.unit in MASS_FACTOR_KG and named_kg > 0
                                         and _sum_restated(q.value * MASS_FACTOR_KG[q.unit], q.qualifier, named_kg))]
     return sorted(keep, key=lambda q: q.start)
+
+
+def _names(named: Quantity, generic: Quantity) -> bool:
+    """``named`` says which drug ``generic`` is: any drug for 'ma túy', a synthetic pill for 'ma túy tổng
+    hợp' ('6.000 viên hồng phiến' told again as '6.000 viên ma túy tổng hợp')."""
+    if generic.drug == "unspecified":
+        return True
+    return generic.drug == "synthetic" and _schema_drug(named.drug or "", named.unit) in SYNTHETIC_KINDS
+
+
+SYNTHETIC_KINDS = frozenset({"meth_pills", "ecstasy", "synthetic_pills"})
 
 
 def _lead_totals(quantities: list[Quantity], lead_end: int) -> list[Quantity]:
