@@ -51,6 +51,13 @@ ROWS = [
                      "(Lào) bắt quả tang một người vận chuyển 2.000 viên hồng phiến tại bản Phiêng Luông, cách biên "
                      "giới 4 km về phía Lào.", ["incident Hủa Phăn s=1 meth_pills:2000pill"], published="2021-05-16"),
                  id="on-the-partner-side-of-the-border"),
+    pytest.param(Row("Ngày 7/11, Công an tỉnh Phú Thọ phối hợp Công an tỉnh Tuyên Quang bắt giữ Hà Văn Luận (SN 1988, "
+                     "trú tại huyện Thanh Sơn) tại thôn Khuôn Hà, xã Lăng Can, huyện Lâm Bình (tỉnh Tuyên Quang), thu "
+                     "3 bánh heroin.", ["incident Tuyên Quang s=1 heroin:3brick"], published="2023-11-09"),
+                 id="a-home-in-parentheses-then-the-seizure-place"),
+    pytest.param(Row("Ngày 19/6, Bộ đội Biên phòng tỉnh Đắk Nông phối hợp lực lượng chức năng tỉnh Mondulkiri (Campuchia) bắt giữ "
+                     "3 người tại huyện Keo Seima, thu 2 kg ma túy đá.", ["incident Mondulkiri s=3 meth_crystal:2kg"],
+                     published="2022-06-21"), id="an-unknown-district-beside-a-foreign-partner-is-abroad"),
 ]
 
 

@@ -188,6 +188,9 @@ def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], fi
                 chosen = before[-1] if before else in_figures[0]
                 return PlaceDecision(chosen.province, chosen.province.country, chosen,
                                      f"named as the seizure place ('{chosen.cue}') in the sentence of the figures")
+            on_partner_soil = _partner_soil(own, figure_spans, lower, article)
+            if on_partner_soil is not None:
+                return on_partner_soil
             acted = _by_actors(own, lower, figure_spans)
             if acted is not None and acted.province is not None:
                 return acted  # who made the seizure says more than a place in the story around it
@@ -210,10 +213,9 @@ def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], fi
             return PlaceDecision(agency[0].province, "VN", agency[0], "the reporting agency's own area ('địa bàn tỉnh')")
         if not agency and article.main.province is not None:
             return article.main
-    partner = [c for c in own if c.role == "agency" and c.abroad and not c.country_only]
-    if partner and _PARTNER_SIDE.search(figure_text) and len({_key(c.province) for c in partner}) == 1:
-        return PlaceDecision(partner[0].province, partner[0].province.country, partner[0],
-                             "on the partner's side of the border ('về phía Lào'): the foreign partner's province")
+    on_partner_soil = _partner_soil(own, figure_spans, lower, article)
+    if on_partner_soil is not None:
+        return on_partner_soil
     acted = _by_actors(own, lower, figure_spans + [sp for sp in spans if sp not in figure_spans])
     if acted is not None and (acted.province is not None or not aggregate):
         return acted
@@ -259,6 +261,37 @@ _JOIN_WORD = re.compile(r"\b(?:phối hợp|cùng|và|với|hiệp đồng|liên
 JOIN_GAP = 90
 """Longest text between two agencies acting together ('BĐBP tỉnh X cho biết đơn vị vừa phối hợp với Công an tỉnh Y')."""
 _INFORMANT_AFTER = re.compile(r"^[^.;]{0,20}\b(?:cung cấp|thông báo|chuyển giao|chuyển)\b")
+
+
+def _partner_soil(own: list[PlaceCandidate], figure_spans: list[tuple[int, int]], lower: str,
+                  article: ArticlePlaces) -> PlaceDecision | None:
+    """A seizure made with one foreign partner on the partner's soil: 'cách biên giới 3 km về phía Lào',
+    or at a place no Vietnamese gazetteer knows ('tại huyện Ô Răng') — the partner's province."""
+    partner = [c for c in own if c.role == "agency" and c.abroad and not c.country_only]
+    if not partner or len({_key(c.province) for c in partner}) != 1:
+        return None
+    figure_text = " ".join(lower[a:b] for a, b in figure_spans)
+    if _PARTNER_SIDE.search(figure_text):
+        return PlaceDecision(partner[0].province, partner[0].province.country, partner[0],
+                             "on the partner's side of the border ('về phía Lào'): the foreign partner's province")
+    if _unknown_locative(figure_spans, lower, article):
+        return PlaceDecision(partner[0].province, partner[0].province.country, partner[0],
+                             "a place the Vietnamese gazetteer does not know, beside a foreign partner: abroad")
+    return None
+
+
+_UNIT_LOCATIVE = re.compile(r"\b(?:tại|ở) (?:huyện|tỉnh|bản|xã|thị trấn|quận|thành phố|làng|phum|khu vực) ")
+
+
+def _unknown_locative(figure_spans: list[tuple[int, int]], lower: str, article: ArticlePlaces) -> bool:
+    """'bắt giữ 2 đối tượng tại huyện Ô Răng': a unit named at the seizure that is no Vietnamese place
+    (the gazetteer knows every Vietnamese district and commune) — told beside a foreign partner, it is
+    the partner's."""
+    for a, b in figure_spans:
+        for m in _UNIT_LOCATIVE.finditer(lower, a, b):
+            if not any(m.end() <= c.start < m.end() + 3 for c in article.candidates):
+                return True
+    return False
 
 
 def _actors(own: list[PlaceCandidate], lower: str, a: int, b: int) -> list[PlaceCandidate]:

@@ -171,7 +171,11 @@ def _role(lower: str, start: int, floor: int) -> tuple[PlaceRole, str | None]:
             if phrase == "ở" and _PERSON_BEFORE_O.search(lower, max(floor, words[i][0] - 40), start):
                 return "residence", "người … ở"  # 'một người Lào ở huyện Viêng Xay': where someone lives
             if role == "seizure":
-                override = _locative_override([w for _, w in words[max(0, i - n - LOCATIVE_VERB_WORDS):i - n + 1]])
+                cue_at = words[i - n + 1][0]
+                closed = lower.rfind(")", window_start, cue_at)  # '(SN 1990, trú tại huyện X) tại bản Y': the
+                # home was told in parentheses; the locative after them is the seizure's
+                override = _locative_override([w for at, w in words[max(0, i - n - LOCATIVE_VERB_WORDS):i - n + 1]
+                                               if at > closed])
                 if override:
                     return override[0], f"{override[1]} … {phrase}"
             return role, phrase  # type: ignore[return-value]
