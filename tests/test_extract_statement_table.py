@@ -79,6 +79,17 @@ PEOPLE = [
                      ["incident - s=1 cocaine:1.8kg"]), id="a-traveller-handed-to-the-investigators"),
     pytest.param(Row("Sáng 17/9, tổ công tác dừng một xe máy chở 3 bánh heroin. Người cầm lái bị khống chế tại chỗ, "
                      "khai tên là Thào A Dình.", ["incident - s=1 heroin:3brick"]), id="the-rider-subdued-on-the-spot"),
+    pytest.param(Row("Sáng 6/2, tổ công tác kiểm tra một người đàn ông đi bộ qua đường mòn, phát hiện trong túi xách "
+                     "1,5 kg ma túy đá. Đối tượng khai tên là Vi Văn Quyết (SN 1991).", ["incident - s=1 meth_crystal:1.5kg"]),
+                 id="the-one-stopped-gives-his-name"),
+    pytest.param(Row("Ngày 21/10, hải quan phát hiện một nữ hành khách mang 900 gam cocaine. Hành khách này đã bị tạm "
+                     "giữ để điều tra.", ["incident - s=1 cocaine:900g"]), id="this-passenger-was-held"),
+    pytest.param(Row("Chiều 2/7, công an bắt quả tang Y Krông (SN 1999) tàng trữ 20 gói heroin. Vợ của Y Krông là H Lan "
+                     "(24 tuổi) cho biết không biết chồng cất giấu ma túy.", ["incident - s=1 heroin:20package"]),
+                 id="a-name-with-a-lone-letter-and-his-wife-a-witness"),
+    pytest.param(Row("Tối 30/1, Đồn Biên phòng cửa khẩu Lao Bảo bắt giữ một người Lào vận chuyển 8 bánh heroin. Người "
+                     "bị bắt là Sổm Phết (SN 1986).", ["incident Quảng Trị s=1 heroin:8brick"], published="2023-02-01"),
+                 id="one-foreigner-caught-then-named"),
 ]
 
 

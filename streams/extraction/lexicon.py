@@ -176,10 +176,12 @@ ACCOMPLICES_RE = re.compile(
 """'xét xử Vũ Đức Thắng cùng 4 đồng phạm': the named one and the others, one more than the number."""
 ONE_CAUGHT_RE = re.compile(
     r"\b(?:bắt giữ|bắt quả tang|bắt khẩn cấp|tạm giữ hình sự|tạm giữ|khởi tố bị can|khống chế|chặn bắt)\s+"
-    r"(?P<num>một\s+|1\s+)?(?:nữ\s+|nam\s+)?(?:hành khách|đối tượng này|đối tượng trên|đối tượng|người đàn ông|"
+    r"(?P<num>một\s+|1\s+)?(?:nữ\s+|nam\s+)?(?:hành khách|du khách|đối tượng này|đối tượng trên|đối tượng|người đàn ông|"
+    r"người (?:lào|campuchia|trung quốc|thái lan|nước ngoài|quốc tịch)|"
     r"người phụ nữ|người này|thanh niên|chủ nương|chủ nhà|tài xế|lái xe|nghi phạm|người vận chuyển|"
     r"người điều khiển)(?!\s*(?:\d|người|khác|nói trên cùng))"
-    r"|\b(?:người cầm lái|người điều khiển|tài xế|lái xe|người đàn ông|người phụ nữ|nghi phạm|người này)"
+    r"|\b(?:người cầm lái|người điều khiển|tài xế|lái xe|người đàn ông|người phụ nữ|nghi phạm|người này|"
+    r"hành khách này|du khách này|đối tượng này)"
     r"(?P<num2>)\s+(?:đã\s+)?bị\s+(?:khống chế|bắt giữ|bắt|tạm giữ)\b"
 )
 """'bắt giữ một nữ hành khách', 'tạm giữ hình sự người này', 'bắt giữ chủ nương': one person caught, no numeral."""

@@ -76,7 +76,9 @@ def _cued(rx: re.Pattern[str], words: tuple[str, ...], window: str) -> bool:
 
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 LOWER = "a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
-NAME_RE = re.compile(rf"(?<![{UPPER}{LOWER}])[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]*){{1,5}}(?![{LOWER}{UPPER}])")
+NAME_RE = re.compile(rf"(?<![{UPPER}{LOWER}])(?:[{UPPER}][{LOWER}]+|[{UPPER}](?=\s+[{UPPER}][{LOWER}]))"
+                     rf"(?:\s+[{UPPER}][{LOWER}]*){{1,5}}(?![{LOWER}{UPPER}])")
+"""A person's name: two to six capitalised syllables; the first may be a lone letter ('A Thương', 'Y Bin')."""
 _NAME_PAREN_AFTER = re.compile(r"\s*(?:\(\s*(?:sn\b|sinh năm|sinh ngày|\d{1,2} tuổi|quê|trú|ngụ|thường trú|hộ khẩu|tạm trú|ở )"
                                r"|,\s*(?:\d{1,2} tuổi|sn \d{4}|sinh năm \d{4})\b)")
 """'Lò Văn A (SN 1985', '(41 tuổi', '(trú ...', or the press's ', 39 tuổi,': a person described, as caught."""
@@ -93,8 +95,14 @@ _NAME_JOIN_AFTER_AGE = re.compile(r",\s*\d{1,2} tuổi,?\s*(?:và|cùng)\s*$")
 _NAME_JOIN = re.compile(r"\s*(?:,|và|cùng)\s*")
 """Between two names caught together ("bắt quả tang Vừ A Chống và Mùa A Sử")."""
 _NOT_ARRESTED_BEFORE = re.compile(r"(?:triệu tập|mời|làm chứng|nhân chứng|của|tên là|tên|đồng chí|thuê|chủ nhà)\s+(?:[^\s]+\s+){0,2}$"
+                                  r"|\b(?:vợ|chồng|mẹ|bố|cha|con|em|anh|chị|người thân|bạn gái|bạn trai)(?: [a-zà-ỹ]+)? "
+                                  r"của [^.;()]{1,30}? là\s+$"
                                   r"|\b(?:ông|bà|cụ|chủ tàu là ông|chủ nhà là ông)\s+$")
 """'ông Phạm Văn Cường (53 tuổi) làm thuyền trưởng': the press calls a suspect 'đối tượng', not 'ông'."""
+_SUSPECT_NAMED_BEFORE = re.compile(
+    r"\b(?:đối tượng|người này|người cầm lái|người điều khiển|tài xế|hành khách này|nghi phạm)\s+"
+    r"(?:khai\s+|được xác định\s+|tự khai\s+)?(?:tên\s+là|tên|là)\s+$")
+"""'Đối tượng khai tên là Hoàng Văn Chiến': the one stopped gives his name — a suspect, not a stranger named."""
 _NOT_A_PERSON = frozenset(
     ["công", "đồn", "bộ", "phòng", "cục", "đội", "sở", "thôn", "xã", "huyện", "tỉnh", "phường", "ấp", "bản", "tổ", "trạm", "chi", "ban", "viện", "tòa", "ủy", "hội", "đại", "thượng", "trung", "thiếu", "trung", "tướng", "tướng", "tá", "đảng", "nhà", "quốc", "thành", "quận", "thị", "khu", "cửa", "đường", "tuyến", "hải", "biên", "cảnh", "trường", "trại", "tp", "việt", "lào", "campuchia", "trung"]
 )
@@ -482,16 +490,22 @@ def _short_names(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     for m in _INITIALS_BEFORE_AGE.finditer(text, start, end):
         out.append((m.start(), m.end(), m.group()))
     for m in _HANDED_OVER.finditer(text, start, end):
-        if m.group("name").split()[0].lower() not in _NOT_A_PERSON:
+        first = m.group("name").split()[0].lower()
+        if first not in _NOT_A_PERSON and first not in _NOT_A_NAME_START:
             out.append((m.start("name"), m.end("name"), m.group("name")))
     return out
 
 
+_NOT_A_NAME_START = frozenset(["người", "đối", "cả", "hai", "ba", "họ", "hắn", "ông", "bà", "anh", "chị", "vợ", "chồng",
+                               "con", "tài", "lái", "chủ", "nghi", "hành", "du", "nữ", "nam", "thanh", "số", "tất",
+                               "toàn", "những", "các", "một", "mọi", "nhiều"])
+"""Capitalised words that open a sentence about someone ('Người bị bắt là ...'), never a name."""
 _HANDED_OVER = re.compile(
-    rf"(?<![{LOWER}{UPPER}] )(?P<name>[{UPPER}][{LOWER}]+(?: [{UPPER}][{LOWER}]+){{0,4}}) (?:đã )?(?:được|bị) "
-    rf"(?:bàn giao|chuyển giao|di lý|dẫn giải) (?:cho|về|đến)\b"
+    rf"(?<![{LOWER}{UPPER}] )(?P<name>[{UPPER}][{LOWER}]+(?: [{UPPER}][{LOWER}]+){{0,4}}|(?:[{UPPER}]\.){{1,4}}) "
+    rf"(?:đã )?(?:(?:được|bị) (?:bàn giao|chuyển giao|di lý|dẫn giải) (?:cho|về|đến)\b|"
+    rf"bị (?:tạm giữ|bắt giữ|bắt|khởi tố|tạm giam)\b)"
 )
-"""'Phúc đã được bàn giao cho Phòng PC04': the person stopped is handed to the investigators, in custody."""
+"""'Phúc đã được bàn giao cho Phòng PC04', 'S. bị tạm giữ để điều tra': the person stopped is in custody."""
 
 
 def find_arrested_names(text: str, lower: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -508,7 +522,9 @@ def find_arrested_names(text: str, lower: str, start: int, end: int) -> list[tup
                   or _ARREST_BEFORE_NAME.search(before) is not None
                   or (_FOUND_BEFORE_NAME.search(before) is not None
                       and _POSSESSION_AFTER_NAME.match(lower, m.end()) is not None))
-        if caught and not _NOT_ARRESTED_BEFORE.search(before) and not _got_away(text, lower, m, start, end):
+        named = _SUSPECT_NAMED_BEFORE.search(before) is not None
+        if (caught or named) and (named or not _NOT_ARRESTED_BEFORE.search(before)) and not _got_away(
+                text, lower, m, start, end):
             out.append((m.start(), m.end(), m.group()))
     return sorted({n[:2]: n for n in out}.values())
 
@@ -534,7 +550,7 @@ def _got_away(text: str, lower: str, m: re.Match[str], start: int, end: int) -> 
 _NUMBER_GATE = re.compile(r"\d|\b(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|nửa)\b|\bbị (?:khống chế|bắt|tạm giữ)\b")
 """Every figure has a digit or a number word ('người cầm lái bị khống chế' is one person): sentences
 without one skip the figure finders."""
-_NAME_GATE = re.compile(r"bắt|khống chế|tạm giữ|khởi tố|giao cho|di lý|dẫn giải|\(sn|\(\s*\d|sinh năm|tuổi|trú|ngụ|phát hiện|cả ")
+_NAME_GATE = re.compile(r"bắt|khống chế|tạm giữ|khởi tố|giao cho|di lý|dẫn giải|tên|\(sn|\(\s*\d|sinh năm|tuổi|trú|ngụ|phát hiện|cả ")
 """Names count as suspects only next to one of these: other sentences skip the name scan."""
 
 
