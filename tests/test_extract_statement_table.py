@@ -90,6 +90,18 @@ PEOPLE = [
     pytest.param(Row("Tối 30/1, Đồn Biên phòng cửa khẩu Lao Bảo bắt giữ một người Lào vận chuyển 8 bánh heroin. Người "
                      "bị bắt là Sổm Phết (SN 1986).", ["incident Quảng Trị s=1 heroin:8brick"], published="2023-02-01"),
                  id="one-foreigner-caught-then-named"),
+    pytest.param(Row("Chiều 9/9, công an bắt quả tang Lò Văn Tiệp (SN 1990) bán 3 tép heroin cho Đinh Văn Hòa (SN 1998, "
+                     "trú xã Tân Lập). Hòa được xác định là người nghiện, bị xử phạt hành chính.",
+                     ["incident - s=1 heroin:3dose"]), id="a-buyer-fined-is-not-held"),
+    pytest.param(Row("Khi công an áp sát, người đi cùng Tiệp là Bàn Văn Sinh (SN 1993, trú xã Tân Lập) đã nhảy qua "
+                     "hàng rào bỏ trốn. Tổ công tác bắt quả tang Lò Văn Tiệp (SN 1990) cùng 5 gói heroin.",
+                     ["incident - s=1 heroin:5package"]), id="the-one-who-fled-after-his-description"),
+    pytest.param(Row("Kiểm tra cốp xe của Lê Văn Khánh (SN 1992) và Trịnh Thị Mai (SN 1996), Công an huyện Đức Hòa "
+                     "phát hiện 2 kg ketamine. Khánh và Mai khai mua số ma túy trên ở TP Hồ Chí Minh.",
+                     ["incident Long An s=2 ketamine:2kg"], published="2024-05-20"), id="the-owners-described-are-suspects"),
+    pytest.param(Row("Ngày 4/5, Đồn Biên phòng cửa khẩu Cầu Treo bắt quả tang 2 công dân Lào vận chuyển 6.000 viên hồng "
+                     "phiến.", ["incident Hà Tĩnh s=2 meth_pills:6000pill"], published="2022-05-06"),
+                 id="citizens-counted"),
 ]
 
 

@@ -152,7 +152,7 @@ CASE_NOT_DRUG = re.compile(
     r"vi phạm (?:giao thông|an toàn)|mại dâm|gây rối|cố ý)"
 )
 PERSON_UNIT = (
-    r"đối tượng|bị can|bị cáo|nghi phạm|nghi can|đồng phạm|phụ nữ|nam thanh niên|thanh niên|"
+    r"đối tượng|bị can|bị cáo|nghi phạm|nghi can|đồng phạm|công dân|phụ nữ|nam thanh niên|thanh niên|"
     r"người đàn ông|người phụ nữ|người nước ngoài|người quốc tịch|người mang quốc tịch|người"
 )
 PERSON_NOT_SUSPECT = re.compile(
@@ -361,7 +361,7 @@ _BEFORE_NUMBER = ("hơn", "gần", "trên", "chừng", "năm", "sáng", "tối",
 _AFTER_NUMBER = ("vụ", "viên", "bánh", "gói", "túi", "tép", "liều", "bọc", "ký", "tấn", "tạ", "người", "gam", "đồng",
                  "nghìn", "triệu", "tỷ", "ngàn", "cây", "lọ", "hộp", "bao", "năm", "tuổi", "tháng", "ngày",
                  "đối tượng", "bị can", "vụ án", "chuyên án", "lần", "chiếc", "kg")
-_BEFORE_NAME = ("tỉnh", "xã", "bản", "nước", "quận", "phường", "sông", "đèo", "đồn", "bến", "chợ", "cầu", "bà",
+_BEFORE_NAME = ("mời", "tỉnh", "xã", "bản", "nước", "quận", "phường", "sông", "đèo", "đồn", "bến", "chợ", "cầu", "bà",
                 "ông", "anh", "chị", "tên", "đường", "phố", "làng")
 UNACCENTED_PHRASES: tuple[tuple[str, str], ...] = (
     tuple((p, "any") for p in _ANY)

@@ -94,11 +94,14 @@ _JOINED_NAMES = re.compile(r"\s*(?:\([^)]{0,60}\)\s*)?(?:,|và|cùng)\s*$")
 _NAME_JOIN_AFTER_AGE = re.compile(r",\s*\d{1,2} tuổi,?\s*(?:và|cùng)\s*$")
 _NAME_JOIN = re.compile(r"\s*(?:,|và|cùng)\s*")
 """Between two names caught together ("bắt quả tang Vừ A Chống và Mùa A Sử")."""
-_NOT_ARRESTED_BEFORE = re.compile(r"(?:triệu tập|mời|làm chứng|nhân chứng|của|tên là|tên|đồng chí|thuê|chủ nhà)\s+(?:[^\s]+\s+){0,2}$"
+_NOT_ARRESTED_BEFORE = re.compile(r"(?:triệu tập|mời|làm chứng|nhân chứng|tên là|tên|đồng chí|thuê|chủ nhà)\s+(?:[^\s]+\s+){0,2}$"
                                   r"|\b(?:vợ|chồng|mẹ|bố|cha|con|em|anh|chị|người thân|bạn gái|bạn trai)(?: [a-zà-ỹ]+)? "
                                   r"của [^.;()]{1,30}? là\s+$"
                                   r"|\b(?:ông|bà|cụ|chủ tàu là ông|chủ nhà là ông)\s+$")
 """'ông Phạm Văn Cường (53 tuổi) làm thuyền trưởng': the press calls a suspect 'đối tượng', not 'ông'."""
+_OWNER_BEFORE = re.compile(r"\bcủa\s+(?:[^\s]+\s+){0,2}$")
+"""'nhà của ông X', 'hành lý của X': an owner — a suspect only when the text describes him as one
+('cốp xe của Phạm Hoàng Nhân (SN 1998)')."""
 _SUSPECT_NAMED_BEFORE = re.compile(
     r"\b(?:đối tượng|người này|người cầm lái|người điều khiển|tài xế|hành khách này|nghi phạm)\s+"
     r"(?:khai\s+|được xác định\s+|tự khai\s+)?(?:tên\s+là|tên|là)\s+$")
@@ -523,8 +526,10 @@ def find_arrested_names(text: str, lower: str, start: int, end: int) -> list[tup
                   or (_FOUND_BEFORE_NAME.search(before) is not None
                       and _POSSESSION_AFTER_NAME.match(lower, m.end()) is not None))
         named = _SUSPECT_NAMED_BEFORE.search(before) is not None
-        if (caught or named) and (named or not _NOT_ARRESTED_BEFORE.search(before)) and not _got_away(
-                text, lower, m, start, end):
+        described = _NAME_PAREN_AFTER.match(lower, m.end()) is not None
+        blocked = _NOT_ARRESTED_BEFORE.search(before) is not None or (
+            not described and _OWNER_BEFORE.search(before) is not None)
+        if (caught or named) and (named or not blocked) and not _got_away(text, lower, m, start, end):
             out.append((m.start(), m.end(), m.group()))
     return sorted({n[:2]: n for n in out}.values())
 
@@ -536,15 +541,38 @@ def _got_away(text: str, lower: str, m: re.Match[str], start: int, end: int) -> 
     cut = max(before.rfind(";"), before.rfind(". "), before.rfind(", còn"))
     if lx.FLED.search(before[cut + 1:]):
         return True
-    after_end = min(end, m.end() + 130)
-    stop = _CLAUSE_BREAK.search(lower, m.end(), after_end)
+    after = m.end()
+    if lower.startswith(" (", after) or lower.startswith("(", after):  # '(SN 1984, trú xã X) đã ... bỏ trốn'
+        close = lower.find(")", after, min(end, after + 120))
+        after = close + 1 if close != -1 else after
+    after_end = min(end, after + 130)
+    stop = _CLAUSE_BREAK.search(lower, after, after_end)
     window_end = stop.start() if stop else after_end
-    fled = lx.FLED.search(lower, m.end(), window_end)
+    spared = lx.NOT_ARREST_VERB.search(lower, after, window_end)
+    if spared is not None and not lx.ARREST_VERBS.search(lower, after, spared.start()):
+        return True  # 'Trần Văn Đức (SN 2001) ... bị lập biên bản xử lý hành chính': not held
+    fled = lx.FLED.search(lower, after, window_end)
     if fled is None:
         return False
-    between = NAME_RE.search(text, m.end() + 1, fled.start())
+    between = NAME_RE.search(text, after, fled.start())  # not the place names of its own description
     # 'X (SN 1989) và Y (SN 1997) nhảy xuống sông ... bỏ trốn': names joined to this one share its fate
     return between is None or _JOINED_NAMES.match(lower, m.end(), between.start()) is not None
+
+
+_SPARED_SUBJECT = re.compile(rf"\W*(?P<name>[{UPPER}][{LOWER}]+(?: [{UPPER}][{LOWER}]+){{0,4}})\b[^.;]{{0,80}}?")
+
+
+def spared_names(text: str, lower: str, start: int, end: int) -> set[str]:
+    """Names whose own sentence, told later, lets them go: 'Hòa được xác định là người nghiện, bị xử phạt
+    hành chính', 'Dương được cho về' — the sentence opens on the name and a not-arrested verb follows
+    before any arrest verb."""
+    m = _SPARED_SUBJECT.match(text, start, end)
+    if m is None or m.group("name").split()[0].lower() in _NOT_A_NAME_START | _NOT_A_PERSON:
+        return set()
+    spared = lx.NOT_ARREST_VERB.search(lower, m.end("name"), end)
+    if spared is None or lx.ARREST_VERBS.search(lower, m.end("name"), spared.start()):
+        return set()
+    return {m.group("name")}
 
 
 _NUMBER_GATE = re.compile(r"\d|\b(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|nửa)\b|\bbị (?:khống chế|bắt|tạm giữ)\b")

@@ -31,6 +31,7 @@ from streams.extraction.mentions import (
     SentenceFigures,
     drugs_in,
     sentence_figures,
+    spared_names,
     substance_drugs,
 )
 from streams.extraction.normalize import Normalized, normalize
@@ -570,9 +571,11 @@ def _restates(hedged: Quantity, exact: Quantity) -> bool:
 
 
 def _people(names: dict[str, tuple[int, int, str]]) -> dict[str, tuple[int, int, str]]:
-    """One entry per person: 'Inh' after 'Lò Văn Inh' is the same man called by his given name."""
-    given = {full.split()[-1] for full in names if " " in full}
-    return {n: v for n, v in names.items() if " " in n or n not in given}
+    """One entry per person: 'Inh' after 'Lò Văn Inh', 'Sa Ly' after 'Thạch Thị Sa Ly' are the same person
+    called by the given name."""
+    def shortens(short: str, full: str) -> bool:
+        return short != full and full.endswith(" " + short)
+    return {n: v for n, v in names.items() if not any(shortens(n, full) for full in names)}
 
 
 PILL_DRUGS = ("ecstasy", "meth_pills", "synthetic")
@@ -640,6 +643,9 @@ def _event(st: Statement, norm: Normalized, item: NewsItem, article: ArticlePlac
             evidence[f] = _span(norm, best.start, best.end)
     if incident:
         names = _people({n[2]: n for s in st.sentences for n in s.figures.names})
+        if names:
+            spared = {x for s in st.sentences for x in spared_names(norm.text, lower, s.start, s.end)}
+            names = {n: v for n, v in names.items() if not any(n == x or n.endswith(" " + x) for x in spared)}
         if len(names) > (values["suspects"] or 0):
             values["suspects"] = len(names)
             first = min(names.values())

@@ -110,7 +110,7 @@ def _supported(candidates: list[PlaceCandidate], title: list[PlaceCandidate]) ->
     not the namesake commune of Lâm Đồng (the gazetteer knows only today's units)."""
     named = {_key(m.province) for c in candidates + title for m in c.mentions
              if m.level == "province" and c.role not in ("residence", "origin", "destination", "route")
-             and m.province.country == "VN"}
+             and c.cue != "khai" and m.province.country == "VN"}  # a testimony names no province of the story
     if not named:
         return candidates
     return [c for c in candidates if c.abroad or any(m.level in ("province", "country") for m in c.mentions)
