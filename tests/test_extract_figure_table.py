@@ -34,6 +34,13 @@ SEIZURES = [
                      "30 gói nhỏ.", ["incident - s=1 meth_pills:6000pill"]), id="pills-divided-into-bags"),
     pytest.param(Row("Năm 2019 tấn công trấn áp tội phạm, Công an tỉnh Điện Biên phát hiện 300 vụ, 410 đối tượng "
                      "phạm tội về ma túy.", ["aggregate Điện Biên c=300 s=410"]), id="year-before-tan-cong"),
+    pytest.param(Row("Ngày 2/3, tổ công tác thu giữ 12.000 viên hồng phiến chia trong 60 túi, mỗi túi 200 viên, cùng 3 "
+                     "viên bi sắt.", ["incident - meth_pills:12000pill"]), id="a-rate-per-bag-and-steel-balls"),
+    pytest.param(Row("Ngày 8/6, công an bắt Lê Văn Thụ tàng trữ 800 gam ma túy đá, đã chia thành từng gói 50 gam. Thụ "
+                     "khai đã 5 lần bán cho khách tổng cộng khoảng 3 kg.", ["incident - s=1 meth_crystal:800g"]),
+                 id="packet-sizes-and-past-sales"),
+    pytest.param(Row("Chiều 13/7, tổ công tác phát hiện trong cốp xe khoảng 2,4 kg chất bột màu trắng. Tài xế khai đó "
+                     "là ketamine.", ["incident - ketamine:2.4kg~about"]), id="a-powder-named-by-the-driver"),
 ]
 
 

@@ -58,6 +58,13 @@ ROWS = [
     pytest.param(Row("Ngày 19/6, Bộ đội Biên phòng tỉnh Đắk Nông phối hợp lực lượng chức năng tỉnh Mondulkiri (Campuchia) bắt giữ "
                      "3 người tại huyện Keo Seima, thu 2 kg ma túy đá.", ["incident Mondulkiri s=3 meth_crystal:2kg"],
                      published="2022-06-21"), id="an-unknown-district-beside-a-foreign-partner-is-abroad"),
+    pytest.param(Row("Ngày 3/9, Đồn Biên phòng Tam Hợp phối hợp lực lượng an ninh huyện Khăm Cợt, tỉnh Bô Ly Khăm Xay "
+                     "(Lào) bắt giữ ngay trên địa bàn huyện này một người, thu 4 bánh heroin.",
+                     ["incident Bô Ly Khăm Xay s=1 heroin:4brick"], published="2024-09-05"),
+                 id="this-district-is-the-foreign-force-s"),
+    pytest.param(Row("Tối 11/4, tại nút giao cao tốc Pháp Vân – Cầu Giẽ thuộc xã Duy Minh (thị xã Duy Tiên), Công an "
+                     "tỉnh Hà Nam bắt Đỗ Văn Tài vận chuyển 5 bánh heroin.", ["incident Hà Nam s=1 heroin:5brick"],
+                     published="2024-04-13"), id="an-expressway-names-its-ends"),
 ]
 
 

@@ -102,6 +102,9 @@ PEOPLE = [
     pytest.param(Row("Ngày 4/5, Đồn Biên phòng cửa khẩu Cầu Treo bắt quả tang 2 công dân Lào vận chuyển 6.000 viên hồng "
                      "phiến.", ["incident Hà Tĩnh s=2 meth_pills:6000pill"], published="2022-05-06"),
                  id="citizens-counted"),
+    pytest.param(Row("Ngày 5/12, TAND tỉnh Hòa Bình mở phiên tòa xét xử 4 bị cáo trong vụ vận chuyển 20 bánh heroin bị "
+                     "bắt giữ ngày 2/4/2023 tại huyện Mai Châu.", ["incident Hòa Bình s=4 heroin:20brick"],
+                     published="2023-12-06"), id="the-defendants-of-a-drug-trial"),
 ]
 
 

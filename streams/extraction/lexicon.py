@@ -86,12 +86,13 @@ MASS_UNITS = frozenset({"kg", "g"})
 UNIT_PATTERN = "|".join(sorted((re.escape(u) for u in UNIT_FORMS), key=len, reverse=True))
 
 NON_DRUG_AFTER_UNIT = re.compile(
-    r"\s*(?:đạn|thuốc (?:lá|tây|tân dược|chữa|bổ)|vàng|bạc|tiền|pháo|trà|bột ngọt|kẹo|"
+    r"\s*(?:đạn|bi|thuốc (?:lá|tây|tân dược|chữa|bổ)|vàng|bạc|tiền|pháo|trà|bột ngọt|kẹo|"
     r"giấy|bánh kẹo|hàng hóa|quần áo|thịt|gạo|đường|muối|sữa|cà phê|vải|hạt|gỗ|xăng|dầu|thuốc trừ sâu|mì|bao)\b"
 )
 """Nouns that make a "viên/gói/túi/kg" figure about something else (bullets, cigarettes, goods)."""
 NOT_SEIZED_BEFORE = re.compile(
-    r"(?:\bmỗi (?:chuyến|lần|tháng|tuần|ngày|đợt|năm|vụ|bánh|gói|người|kg|ký)\b[^.;,]{0,14}|\btrót lọt\b[^.;]{0,30}|"
+    r"(?:\bmỗi (?:chuyến|lần|tháng|tuần|ngày|đợt|năm|vụ|bánh|gói|túi|hộp|bao|thùng|bọc|người|kg|ký)\b[^.;,]{0,30}|"
+    r"\b(?:từng|các) (?:gói|túi|bọc|bánh|hộp) (?:nhỏ |lớn )?|\bđã (?:\d+|nhiều|hai|ba) lần\b[^.;]{0,40}|\btrót lọt\b[^.;]{0,30}|"
     r"\bthu lợi\b[^.;]{0,30}|\b(?:bán|tiêu thụ) được\b[^.;]{0,20}|\bđã bán\b[^.;]{0,20}|\bbán hết\b[^.;]{0,20}|"
     r"\b(?:ước tính )?đã (?:đưa|vận chuyển|tiêu thụ|cung cấp|mua bán)\b[^.;]{0,30}|\bđồng (?:cho|một|mỗi)\s*|"
     r"\b(?:xe (?:tải|ô tô|khách|container|đầu kéo)|ô tô tải|trọng tải|tải trọng|sức chở|tàu (?:cá|hàng|thủy|biển)|sà lan)"
@@ -290,7 +291,7 @@ _PLACE_CUE_WORDS: dict[str, tuple[str, ...]] = {
     "origin": ("từ", "xuất phát từ", "mua", "lấy"),
     "other": ("giáp ranh với", "giáp với", "tiếp giáp với", "giáp biên với"),
     "destination": ("về", "sang", "đến", "tới", "vào", "lên", "xuống", "ra", "đi", "cho"),
-    "route": ("qua", "nhập cảnh", "xuất cảnh", "quá cảnh", "trung chuyển", "tuyến", "cảnh qua"),
+    "route": ("qua", "nhập cảnh", "xuất cảnh", "quá cảnh", "trung chuyển", "tuyến", "cảnh qua", "cao tốc"),
     "agency": ("công an", "biên phòng", "bđbp", "hải quan", "cảnh sát", "csđt", "pc04", "pc47", "c04",
                "viện kiểm sát", "vksnd", "kiểm sát", "tòa án", "tand", "tòa", "ubnd", "hđnd", "ủy ban", "ban chỉ đạo",
                "bộ chỉ huy", "ban chỉ huy", "đồn", "cục", "sở", "tỉnh ủy", "huyện ủy", "thành ủy", "chi cục", "đội",
@@ -382,6 +383,6 @@ SUBSTANCE = re.compile(r"(?:chất |khối |cục )?(?P<substance>tinh thể|vi�
 """A substance described by its look; its drug is what the text later says it is."""
 SUBSTANCE_NAMED = re.compile(
     r"(?P<substance>tinh thể|viên nén|viên nang|bột|thảo mộc|lá khô|cỏ khô|chất lỏng|nhựa)[^.;]{0,50}?"
-    r"\b(?:là|chính là|được xác định là|là loại|xác định là|khai là|đều là)\s+(?:chất\s+)?(?P<drug>.{0,40})"
+    r"\b(?:là|chính là|được xác định là|là loại|xác định là|khai là|đều là|đó là)\s+(?:chất\s+)?(?P<drug>.{0,40})"
 )
 """'số tinh thể là ma túy đá, số viên nén là thuốc lắc', 'giám định xác định đây là ...' (read by drug scan)."""

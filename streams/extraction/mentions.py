@@ -449,7 +449,8 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
             if last_other is not None and (last_arrest is None or last_other.start() > last_arrest.start()):
                 last_arrest = None  # 'bắt giữ 2 đối tượng, đồng thời triệu tập 3 người khác': summoned, not caught
             after = lower[m.end():end]
-            arrested = linked or last_arrest is not None or (
+            tried = unit in ("bị cáo", "bị can") and _TRIED_BEFORE.search(context[-60:]) is not None  # 'xét xử 3 bị cáo'
+            arrested = linked or tried or last_arrest is not None or (
                 bool(lx.ARREST_AFTER.match(after)) and not lx.NOT_ARREST_VERB.search(after[:40]))
             if not arrested:
                 continue
@@ -469,6 +470,8 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
     return sorted(out, key=lambda c: c.start)
 
 
+_TRIED_BEFORE = re.compile(r"\b(?:xét xử|truy tố|đưa ra xét xử|tuyên án|cáo trạng)\b[^.;]{0,30}$")
+"""'mở phiên tòa xét xử 3 bị cáo': the defendants of a drug trial are its suspects."""
 _SHORT_NAMES_AFTER_ARREST = re.compile(
     rf"(?:bắt quả tang|bắt giữ|bắt khẩn cấp|tạm giữ|khống chế|bắt)\s+(?:(?:đối tượng|bị can|hai đối tượng)\s+)?"
     rf"(?P<names>[{UPPER}][{LOWER}]+(?:\s*(?:,|và)\s*[{UPPER}][{LOWER}]+)+|(?:[{UPPER}]\.){{2,4}}[{UPPER}]?\.?)"
@@ -499,7 +502,7 @@ def _short_names(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return out
 
 
-_NOT_A_NAME_START = frozenset(["người", "đối", "cả", "hai", "ba", "họ", "hắn", "ông", "bà", "anh", "chị", "vợ", "chồng",
+_NOT_A_NAME_START = frozenset(["hiện", "người", "đối", "cả", "hai", "ba", "họ", "hắn", "ông", "bà", "anh", "chị", "vợ", "chồng",
                                "con", "tài", "lái", "chủ", "nghi", "hành", "du", "nữ", "nam", "thanh", "số", "tất",
                                "toàn", "những", "các", "một", "mọi", "nhiều"])
 """Capitalised words that open a sentence about someone ('Người bị bắt là ...'), never a name."""

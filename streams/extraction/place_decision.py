@@ -208,7 +208,11 @@ def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], fi
         return PlaceDecision(None, _country_word(figure_text), None, "abroad (ngoại biên / nước bạn), no province named")
     agency = [c for c in own if c.role == "agency" and not c.country_only and not c.abroad]
     agency_keys = {_key(c.province) for c in agency}
-    if _OWN_AREA.search(figure_text):
+    own_area = _OWN_AREA.search(figure_text)
+    if own_area:
+        foreign = _foreign_area_owner(own, figure_spans, lower)
+        if foreign is not None:
+            return foreign
         if len(agency_keys) == 1:
             return PlaceDecision(agency[0].province, "VN", agency[0], "the reporting agency's own area ('địa bàn tỉnh')")
         if not agency and article.main.province is not None:
@@ -261,6 +265,20 @@ _JOIN_WORD = re.compile(r"\b(?:phối hợp|cùng|và|với|hiệp đồng|liên
 JOIN_GAP = 90
 """Longest text between two agencies acting together ('BĐBP tỉnh X cho biết đơn vị vừa phối hợp với Công an tỉnh Y')."""
 _INFORMANT_AFTER = re.compile(r"^[^.;]{0,20}\b(?:cung cấp|thông báo|chuyển giao|chuyển)\b")
+
+
+def _foreign_area_owner(own: list[PlaceCandidate], figure_spans: list[tuple[int, int]],
+                        lower: str) -> PlaceDecision | None:
+    """'phối hợp lực lượng an ninh huyện Noọng Hét, tỉnh Xiêng Khoảng (Lào) bắt giữ ngay trên địa bàn
+    huyện này': the area named is the foreign force's, the one named last before it."""
+    for a, b in figure_spans:
+        for m in _OWN_AREA.finditer(lower, a, b):
+            before = [c for c in own if c.role == "agency" and a <= c.start < m.start()]
+            if before and before[-1].abroad and not before[-1].country_only:
+                last = before[-1]
+                return PlaceDecision(last.province, last.province.country, last,
+                                     "the foreign force's own area ('trên địa bàn huyện này')")
+    return None
 
 
 def _partner_soil(own: list[PlaceCandidate], figure_spans: list[tuple[int, int]], lower: str,
