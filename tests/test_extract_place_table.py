@@ -65,6 +65,12 @@ ROWS = [
     pytest.param(Row("Tối 11/4, tại nút giao cao tốc Pháp Vân – Cầu Giẽ thuộc xã Duy Minh (thị xã Duy Tiên), Công an "
                      "tỉnh Hà Nam bắt Đỗ Văn Tài vận chuyển 5 bánh heroin.", ["incident Hà Nam s=1 heroin:5brick"],
                      published="2024-04-13"), id="an-expressway-names-its-ends"),
+    pytest.param(Row("Hai vụ bắt giữ ma túy trong tuần.\n\nTại Quảng Trị, sáng 5/3, tổ công tác bắt Hồ Văn Pả vận chuyển "
+                     "3.000 viên hồng phiến.", ["incident Quảng Trị s=1 meth_pills:3000pill"], published="2024-03-07"),
+                 id="a-paragraph-opening-on-its-place"),
+    pytest.param(Row("Năm 2024, lực lượng Cảnh sát điều tra tội phạm về ma túy Công an các cấp đã bắt giữ 24.310 vụ, "
+                     "41.200 đối tượng. Hội nghị tổng kết được tổ chức sáng 10/1 tại Hà Nội.",
+                     ["aggregate - c=24310 s=41200"], published="2025-01-10"), id="police-of-every-level-is-national"),
 ]
 
 

@@ -47,6 +47,14 @@ ROWS = [
                      "500 viên thuốc lắc.", ["incident Bình Thuận s=2 meth_crystal:1.6kg ecstasy:500pill"],
                      published="2024-05-23"),
                  id="a-lead-total-over-parts-in-kg-and-g"),
+    pytest.param(Row("Công an tỉnh Thanh Hóa bắt 3 đối tượng, thu 9 bánh heroin.\n\nTối 2/6, tại xã Trung Lý, tổ công tác "
+                     "bắt Giàng A Sềnh cất giữ 9 bánh heroin.\n\nNgày 4/6, tại thị xã Bỉm Sơn, trinh sát bắt tiếp Lê Văn "
+                     "Hùng (SN 1985) và Lê Thị Hà (SN 1990), những người nhận hàng của Sềnh.",
+                     ["incident Thanh Hóa s=3 heroin:9brick"], published="2024-06-06"),
+                 id="more-arrests-of-the-same-operation"),
+    pytest.param(Row("Năm 2024, Công an tỉnh Sơn La phá 40 chuyên án, bắt 812 đối tượng phạm tội về ma túy. Trong số "
+                     "chuyên án đã phá, Phòng PC04 chủ trì 12 chuyên án, bắt 130 đối tượng.",
+                     ["aggregate Sơn La s=812 o=40"], published="2025-01-05"), id="a-split-among-the-operations"),
     pytest.param(Row("Chỉ trong ngày 14.3, công an hai địa phương bắt giữ 2 vụ, thu gần 5 kg ma túy đá.\n\nSáng "
                      "14.3, Công an tỉnh Long An bắt Phan Văn Lực tại xã Mỹ Yên, thu 3,1 kg ma túy đá.\n\nCùng ngày, "
                      "tại tỉnh Tiền Giang, công an bắt Mai Thị Lan, thu 1,7 kg ma túy đá.",

@@ -198,7 +198,8 @@ NOT_ARREST_VERB = re.compile(r"\b(?:triệu tập|mời (?:về )?(?:trụ sở|
 """The last verb before a count of people, when it is one of these, is why they are no suspects."""
 PROSECUTION_VERBS = re.compile(r"\b(?:khởi tố|xử lý hành chính|xử phạt|tạm giữ hình sự|truy tố|xét xử|xử lý hình sự)\b")
 BREAKDOWN_LEAD = re.compile(
-    r"^\W*(?:trong (?:đó|số (?:này|đó|trên))|cụ thể(?: là)?,? trong|trong (?:tổng số |số )?[\d.]+ (?:vụ|đối tượng)\b)")
+    r"^\W*(?:trong (?:đó|số (?:này|đó|trên))|trong số (?:các |những )?(?:vụ|chuyên án|đối tượng)(?: đã| bị)?"
+    r"(?: phá| bắt| bắt giữ| phát hiện| khởi tố)?\b|cụ thể(?: là)?,? trong|trong (?:tổng số |số )?[\d.]+ (?:vụ|đối tượng)\b)")
 RECAP_LEAD = re.compile(r"\W*(?:như vậy|tổng cộng|tính chung|tính tổng|cộng lại|qua (?:hai|ba|bốn|các|\d+) vụ)\b")
 """A sentence that adds up the busts just told ('Như vậy, chỉ trong 3 ngày, ...')."""
 NOTABLE_LEAD = re.compile(
@@ -254,6 +255,8 @@ EXTENSION_CUE = re.compile(
 """'Mở rộng điều tra, ngày 16/8, ... thu thêm', 'Từ lời khai của Sính, ngày 18/8, ... bắt': the same
 bust (or operation) told on, on a later day — one event with the operation's figures, unless it
 takes place in another province."""
+EXTENSION_VERB = re.compile(r"\b(?:bắt tiếp|bắt thêm|bắt giữ thêm|bắt giữ tiếp|tiếp tục bắt(?: giữ)?|bắt nốt)\b")
+"""'trinh sát bắt tiếp Hà Văn Tuấn': more arrests of the same operation."""
 SAME_DAY_CUE = re.compile(r"\W*(?:cùng ngày|cũng ngày|trong ngày|cùng thời gian)\b"
 )
 FOREIGN_AREA = re.compile(r"(?:tại|trên) (?:địa bàn|khu vực)? ?(?:ngoại biên|nước bạn|bên kia biên giới|các tỉnh (?:bắc|nam|trung) lào)")

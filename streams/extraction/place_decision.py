@@ -40,7 +40,7 @@ _SEVERAL_PROVINCES = re.compile(r"\b(?:công an|lực lượng(?: chức năng)?
 _NATIONAL_FORCE = re.compile(
     r"\b(?:lực lượng cảnh sát biển|cảnh sát biển việt nam|bộ tư lệnh (?:cảnh sát biển|bộ đội biên phòng)|"
     r"tổng cục hải quan|ngành hải quan|lực lượng hải quan|bộ công an|ủy ban quốc gia|"
-    r"các đơn vị, địa phương|công an các đơn vị|các địa phương trong cả nước|lực lượng bộ đội biên phòng|"
+    r"các đơn vị, địa phương|công an các đơn vị|công an các cấp|các địa phương trong cả nước|lực lượng bộ đội biên phòng|"
     r"bộ đội biên phòng các tỉnh|biên phòng toàn quân)\b"
 )
 """Forces whose totals are national: a total they report names no province unless the text names one."""
@@ -134,8 +134,8 @@ def _main(candidates: list[PlaceCandidate], title: list[PlaceCandidate], title_l
         weights[_key(c.province)] += 3
         first.setdefault(_key(c.province), c)
     for c in candidates:
-        if c.country_only or c.role not in ("seizure", "agency", "other"):
-            continue
+        if c.country_only or c.role not in ("seizure", "agency", "other") or c.cue in ("khai", "hội nghị"):
+            continue  # what a suspect says and where a meeting sat are no place of the story
         weight = 2 if c.role in ("seizure", "agency") else 1
         if c.start < lead_end:
             weight += 1

@@ -127,10 +127,11 @@ def _words_before(lower: str, window_start: int, start: int) -> list[tuple[int, 
     end = start
     while len(out) < LOOK_BACK_WORDS:
         space = lower.rfind(" ", window_start, end)
-        word = lower[space + 1:end].strip(_STRIP) if space >= window_start - 1 else ""
+        first = space + 1 if space != -1 else window_start  # the window's first word has no space before it
+        word = lower[first:end].strip(_STRIP)
         if word:
-            out.append((space + 1, word))
-        if space < window_start:
+            out.append((first, word))
+        if space == -1:
             break
         end = space
     out.reverse()
