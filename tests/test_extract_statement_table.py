@@ -52,6 +52,11 @@ ROWS = [
                      "Hùng (SN 1985) và Lê Thị Hà (SN 1990), những người nhận hàng của Sềnh.",
                      ["incident Thanh Hóa s=3 heroin:9brick"], published="2024-06-06"),
                  id="more-arrests-of-the-same-operation"),
+    pytest.param(Row("Trong ngày 3/10, công an hai tỉnh bắt giữ 2 đối tượng.\n\nTại Sơn La, sáng 3/10, tổ công tác bắt "
+                     "Lò Văn Hải (SN 1990) tàng trữ 1 bánh heroin.\n\nTại Điện Biên, khoảng 20h cùng ngày, tổ công tác "
+                     "bắt Quàng Văn Sướng (SN 1987) vận chuyển 2.000 viên hồng phiến.",
+                     ["incident Sơn La s=1 heroin:1brick", "incident Điện Biên s=1 meth_pills:2000pill"],
+                     published="2024-10-05"), id="a-paragraph-opening-in-another-province-is-another-bust"),
     pytest.param(Row("Năm 2024, Công an tỉnh Sơn La phá 40 chuyên án, bắt 812 đối tượng phạm tội về ma túy. Trong số "
                      "chuyên án đã phá, Phòng PC04 chủ trì 12 chuyên án, bắt 130 đối tượng.",
                      ["aggregate Sơn La s=812 o=40"], published="2025-01-05"), id="a-split-among-the-operations"),

@@ -176,8 +176,9 @@ def _statements(sentences: list[Sentence], lower: str, published: dt.date | None
                 if s.new_bust or has_figures or s.incident_cue:
                     current = Statement("incident")
                     out.append(current)
-            elif current.quantities and (lx.SAME_DAY_CUE.match(lower, s.start) or (
-                    s.dates and _moves_on(current, s, published))) and not _extends(current, s, provinces_in, lead):
+            elif current.quantities and ((lx.SAME_DAY_CUE.match(lower, s.start) or (
+                    s.dates and _moves_on(current, s, published))) and not _extends(current, s, provinces_in, lead)
+                    or _opens_elsewhere(current, s, lower, provinces_in, lead)):
                 same_day = _first_date(current) if lx.SAME_DAY_CUE.match(lower, s.start) else None
                 current = Statement("incident", tentative=True, same_day=same_day)  # a new bust, maybe
                 out.append(current)
@@ -245,6 +246,25 @@ def _extends(current: Statement, s: Sentence, provinces_in: Callable[[int, int],
     for x in told:
         before |= provinces_in(x.start, x.end)
     return provinces_in(s.start, s.end) <= before
+
+
+_OPENS_ON_PLACE = re.compile(r"\W*(?:còn |trong khi đó,? )?(?:tại|ở) ")
+
+
+def _opens_elsewhere(current: Statement, s: Sentence, lower: str,
+                     provinces_in: Callable[[int, int], set[str]] | None, lead: int) -> bool:
+    """'Tại Lai Châu, khoảng 21h cùng ngày, ...' after a bust told in Lào Cai: a sentence that opens on a
+    place of a province the bust so far never named starts another bust."""
+    if provinces_in is None or not _OPENS_ON_PLACE.match(lower, s.start):
+        return False
+    opening = provinces_in(s.start, min(s.end, s.start + 40))
+    if not opening:
+        return False
+    told = [x for x in current.sentences if x.paragraph != lead] or current.sentences
+    before: set[str] = set()
+    for x in told:
+        before |= provinces_in(x.start, x.end)
+    return bool(before) and not (opening & before)
 
 
 def _drop_lead_summary(statements: list[Statement], lead: int) -> None:
