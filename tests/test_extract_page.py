@@ -64,3 +64,19 @@ def test_a_listing_page_is_read_teaser_by_teaser() -> None:
     assert run(Row(LISTING, title=LISTING_TITLE, published="2020-10-06")) == [
         "incident Lai Châu s=1 opium:2kg", "incident Kon Tum s=1 meth_crystal:3kg",
         "incident Điện Biên s=4 o=1 heroin:15brick"]
+
+
+def test_a_teaser_headline_with_an_abbreviated_place_is_a_headline() -> None:
+    """'TP.HCM: Bắt ...' opens a teaser like 'Gia Lai: ...' does; it is no 'Field: value' line."""
+    page = "\n\n".join([
+        "Kết quả tìm kiếm cho \"ketamine\"",
+        "Đà Nẵng: Bắt 2 người tàng trữ ketamine\n12/3/2026 10:00\nNgày 11/3, Công an phường Hải Châu bắt 2 người, "
+        "thu 120 gam ketamine.",
+        "TP.HCM: Thu giữ 3 kg ketamine trong kho hàng\n11/3/2026 09:00\nNgày 10/3, Công an phường Bến Thành bắt "
+        "1 người, thu 3 kg ketamine.",
+        "Khánh Hòa: Bắt người bán ketamine trong quán bar\n10/3/2026 08:00\nNgày 9/3, Công an phường Nha Trang bắt "
+        "1 người, thu 15 gam ketamine.",
+    ])
+    assert run(Row(page, title="Kết quả tìm kiếm: ketamine", published="2026-03-12")) == [
+        "incident Đà Nẵng s=2 ketamine:120g", "incident Hồ Chí Minh s=1 ketamine:3kg",
+        "incident Khánh Hòa s=1 ketamine:15g"]

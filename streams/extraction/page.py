@@ -165,7 +165,8 @@ def _is_field_line(original: str) -> bool:
     if m is None:
         return False
     key = original[:original.index(":")].split()
-    return not (key and all(w[:1].isupper() for w in key if w[:1].isalpha()) and len(key) > 1)
+    place_like = len(key) > 1 or (len(key) == 1 and sum(c.isupper() for c in key[0]) >= 2)  # 'TP.HCM:'
+    return not (key and all(w[:1].isupper() for w in key if w[:1].isalpha()) and place_like)
 
 
 def _is_byline(original: str, line: str) -> bool:
