@@ -6,6 +6,11 @@ order the messages were read. faust would ack a message also when the agent body
 or is cancelled at shutdown (that is how one bad message used to be lost), so the stream
 is read with manual acks (``stream.noack()``).
 
+The extractor runs in a child process with a time budget per item
+(``streams.extractor_process``), so the event loop (HTTP, heartbeats, the other agent)
+stays free while an item is extracted and an overrun becomes an ``extraction_timeout``
+dead letter. One message is extracted at a time, in reading order.
+
 Sending and waiting are pipelined: the loop sends the outputs of message N and goes on to
 N+1 while an *acker* task waits, in reading order, for the broker's acks of N and then
 acknowledges it. At most ``WINDOW`` messages wait this way, so a worker cut off from its
@@ -30,11 +35,22 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import time
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from streams.ingest import IngestResult, Output, Source, as_bytes, decode_and_extract, fallback_dead_letter
+from streams.extractor_process import ExtractorProcess
+from streams.ingest import (
+    IngestResult,
+    Output,
+    Source,
+    as_bytes,
+    conclude,
+    decode,
+    decode_and_extract,
+    fallback_dead_letter,
+)
 
 if TYPE_CHECKING:
     from streams.runtime import Runtime
@@ -73,13 +89,16 @@ async def run_ingest(rt: Runtime, stream: Any) -> None:
     acking = stream.noack()
     window: asyncio.Queue[InFlight] = asyncio.Queue(maxsize=WINDOW)
     acker = asyncio.create_task(_ack_in_order(rt, acking, window))
+    extractor = None if rt.settings.extraction_in_process else ExtractorProcess(
+        rt.settings.extractor, rt.settings.extraction_timeout, bounds=rt.settings.figure_bounds)
+    if extractor is not None:
+        extractor.prestart()
     try:
         async for event in acking.events():
             msg = event.message
             source = Source(msg.topic, msg.partition, msg.offset, msg.key)
             raw = as_bytes(msg.value)
-            result = decode_and_extract(raw, settings=rt.settings, topic=source.topic, partition=source.partition,
-                                        offset=source.offset, key=source.key)
+            result = await ingest_one(rt, raw, source, extractor)
             flight = InFlight(event, result, raw, source)
             try:
                 result.outputs = versioned(rt, result)
@@ -93,6 +112,25 @@ async def run_ingest(rt: Runtime, stream: Any) -> None:
         acker.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await acker
+        if extractor is not None:
+            await extractor.close()
+
+
+async def ingest_one(rt: Runtime, raw: bytes, source: Source, extractor: ExtractorProcess | None) -> IngestResult:
+    """``streams.ingest`` decides; the extractor runs in its process with the item's time budget
+    (or, with ``extraction_in_process``, right here in the loop)."""
+    s = rt.settings
+    if extractor is None:
+        return decode_and_extract(raw, settings=s, topic=source.topic, partition=source.partition,
+                                  offset=source.offset, key=source.key)
+    now = dt.datetime.now(dt.UTC)
+    parsed = decode(raw, settings=s, now=now)
+    if parsed.item is None:
+        return conclude(raw, parsed, None, settings=s, source=source, now=now)
+    started = time.perf_counter()
+    produced = await extractor.extract(parsed.item)
+    return conclude(raw, parsed, produced, settings=s, source=source, now=now,
+                    extraction_seconds=time.perf_counter() - started)
 
 
 def versioned(rt: Runtime, result: IngestResult) -> list[Output]:

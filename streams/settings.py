@@ -117,6 +117,14 @@ class Settings(BaseSettings):
     alert_webhook_backoff: float = Field(default=1.0, gt=0, description="seconds before the first retry; doubles "
                                          "each time, at most 60; then the alert goes to alerts_dlq_topic")
     alert_webhook_timeout: float = Field(default=10.0, gt=0, description="seconds per POST")
+    extraction_timeout: float = Field(
+        default=10.0, gt=0,
+        description="seconds one item may take to extract; longer: the extractor process is killed and the "
+                    "item goes to the DLQ as extraction_timeout")
+    extraction_in_process: bool = Field(
+        default=False,
+        description="run the extractor inside the worker's event loop (no time budget; a large item blocks "
+                    "HTTP and heartbeats while it runs): for debugging and wiring tests only")
     extractor: str = Field(default="streams.extraction:extract",
                            description="module:function of the extractor (a plug-in point for experiments)")
     mass_estimate_kg: dict[str, float] = Field(

@@ -64,7 +64,10 @@ def rt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     import streams.ingest
 
     monkeypatch.setattr(streams.ingest, "load_extractor", lambda spec, bounds=None: fake_extract)
-    settings = Settings(app_id="agents-test", web_port=free_port(), data_dir=tmp_path, thresholds_file=RULES)
+    # the fake extractor lives in this process: extract in the loop (the child process is tested
+    # in tests/test_extractor_process.py and by every worker of the integration tests)
+    settings = Settings(app_id="agents-test", web_port=free_port(), data_dir=tmp_path, thresholds_file=RULES,
+                        extraction_in_process=True)
     app = create_app(settings)
     app.finalize()
     app.flow_control.resume()
