@@ -79,10 +79,21 @@ def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.N
     return args
 
 
+def report_config_error(exc: Exception) -> int:
+    """A configuration problem: one line each on stderr, exit code 2 (like every usage error)."""
+    for line in getattr(exc, "problems", None) or str(exc).splitlines():
+        print(f"seizurewatch: {line}", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def main(argv: list[str] | None = None) -> int:
+    from streams.settings import ConfigError
+
     args = parse(build_parser(), argv)
     try:
         return int(args.func(args) or 0)
+    except ConfigError as exc:
+        return report_config_error(exc)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BrokenPipeError:

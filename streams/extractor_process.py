@@ -76,6 +76,10 @@ class ExtractorProcess:
         except (asyncio.TimeoutError, asyncio.IncompleteReadError, ConnectionError) as exc:
             await _kill(proc)
             raise RuntimeError(f"the extractor process did not start ({type(exc).__name__})") from None
+        except BaseException:  # cancelled while it starts (the agent stopped): leave no child behind
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            raise
         if status != b"R":
             error = (await _read_frame(proc)).decode("utf-8", "replace") if status == b"E" else repr(status)
             await _kill(proc)

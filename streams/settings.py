@@ -1,35 +1,110 @@
 """The one settings model, shared by the worker, the CLI and the tests.
 
 Values come from (highest first) keyword arguments, ``SEIZUREWATCH_*`` environment
-variables, the YAML or ``.env`` file named by ``SEIZUREWATCH_CONFIG``, then defaults.
+variables, the YAML (``.yaml``/``.yml``) or ``.env`` file named by ``SEIZUREWATCH_CONFIG``,
+then defaults. A YAML file holds ``name: value`` pairs (``partitions: 8``); a ``.env`` file
+holds ``SEIZUREWATCH_NAME=value`` lines (the bare ``name=value`` is accepted too).
+
+``load_settings()`` is how commands read them: every problem — a missing config file, a
+key that is no setting (with the nearest valid name), a value of the wrong type, an
+unknown ``SEIZUREWATCH_*`` variable — becomes one line of a ``ConfigError``, which the
+CLI prints before exiting with code 2. ``Settings(...)`` alone (tests, libraries) refuses
+unknown keys of the file too, but leaves unrelated environment variables alone.
 """
 from __future__ import annotations
 
+import difflib
+import json
 import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import Field
+from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from schemas.bounds import FigureBounds
 
 ENV_PREFIX = "SEIZUREWATCH_"
+CONFIG_VAR = f"{ENV_PREFIX}CONFIG"
+NOT_SETTINGS = {
+    "CONFIG": "names the settings file",
+    "BROKER_BIN": "the embedded broker's binary (streams.broker)",
+    "SHARED_DIR": "where the tests find ../shared (tests/corpus_support.py)",
+}
+"""``SEIZUREWATCH_*`` variables that are not settings (and so are not refused as unknown)."""
 
 
-class _YamlFileSource(PydanticBaseSettingsSource):
-    """Reads the YAML file named by SEIZUREWATCH_CONFIG (if it is a .yaml/.yml file)."""
+class ConfigError(ValueError):
+    """Bad configuration; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _nearest(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def read_config_file(path_text: str) -> tuple[dict[str, Any], list[str]]:
+    """The settings in the file named by SEIZUREWATCH_CONFIG as ({field name: value}, problems: one
+    line per key that is no setting or value that is not JSON where JSON is due); ConfigError for a
+    missing, unreadable or malformed file."""
+    path = Path(path_text)
+    where = f"{CONFIG_VAR}={path_text}"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"{where}: no such file"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{where}: cannot read: {exc}"]) from None
+    if path.suffix in (".yaml", ".yml"):
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            first = str(exc).splitlines()
+            raise ConfigError([f"{path}: not valid YAML: {' '.join(first[:3])}"]) from None
+        if not isinstance(data, dict):
+            raise ConfigError([f"{path}: must be a mapping of setting names to values"])
+        raw = {str(k): v for k, v in data.items()}
+    else:  # .env: KEY=value lines
+        from dotenv import dotenv_values
+
+        raw = {k: v for k, v in dotenv_values(path).items() if v is not None}
+    fields = Settings.model_fields
+    out: dict[str, Any] = {}
+    problems = []
+    for key, value in raw.items():
+        name = key[len(ENV_PREFIX):] if key.upper().startswith(ENV_PREFIX) else key
+        name = name.lower()
+        if name not in fields:
+            problems.append(f"{path}: unknown setting {key!r}{_nearest(name, list(fields))}")
+            continue
+        annotation = fields[name].annotation
+        if isinstance(value, str) and isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                problems.append(f"{path}: {key}: not valid JSON")
+                continue
+        out[name] = value
+    return out, problems
+
+
+class _ConfigFileSource(PydanticBaseSettingsSource):
+    """The YAML or .env file named by SEIZUREWATCH_CONFIG (nothing when unset)."""
 
     def __call__(self) -> dict[str, Any]:
-        path = os.environ.get(f"{ENV_PREFIX}CONFIG")
-        if not path or not path.endswith((".yaml", ".yml")):
+        path = os.environ.get(CONFIG_VAR)
+        if not path:
             return {}
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        if not isinstance(data, dict):
-            raise ValueError(f"{path}: settings file must be a mapping")
-        return data
+        values, problems = read_config_file(path)
+        if problems:
+            raise ConfigError(problems)
+        return values
 
     def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # pragma: no cover
         return None, field_name, False
@@ -146,7 +221,7 @@ class Settings(BaseSettings):
         env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return init_settings, env_settings, dotenv_settings, _YamlFileSource(settings_cls), file_secret_settings
+        return init_settings, env_settings, _ConfigFileSource(settings_cls)
 
     @property
     def bootstrap_servers(self) -> str:
@@ -155,7 +230,81 @@ class Settings(BaseSettings):
         return ",".join(u.split("://", 1)[-1] for u in urls)
 
 
+def unknown_variables(environ: dict[str, str] | None = None) -> list[str]:
+    """One line per ``SEIZUREWATCH_*`` environment variable that is no setting (typos)."""
+    env = os.environ if environ is None else environ
+    fields = list(Settings.model_fields)
+    out = []
+    for var in sorted(env):
+        if not var.startswith(ENV_PREFIX):
+            continue
+        name = var[len(ENV_PREFIX):]
+        if name.lower() not in Settings.model_fields and name not in NOT_SETTINGS:
+            out.append(f"{var}: unknown setting{_nearest(name, fields)}")
+    return out
+
+
+def _describe(exc: ValidationError, sources: dict[str, str]) -> list[str]:
+    """One line per invalid value, naming where it came from (``sources``: field -> where)."""
+    lines = []
+    for err in exc.errors():
+        loc = [str(x) for x in err.get("loc", ())]
+        name = loc[0] if loc else "?"
+        detail = ".".join(loc[1:])
+        lines.append(f"{sources.get(name, name)}: {detail + ': ' if detail else ''}{err.get('msg')}")
+    return lines
+
+
+def _bad_json_variables() -> dict[str, str]:
+    """``SEIZUREWATCH_*`` variables of nested settings whose value is not JSON: var -> problem."""
+    out = {}
+    for name, field in Settings.model_fields.items():
+        var = f"{ENV_PREFIX}{name.upper()}"
+        annotation = field.annotation
+        if var in os.environ and isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            try:
+                json.loads(os.environ[var])
+            except ValueError as exc:
+                out[var] = f"{var}={os.environ[var]!r}: not valid JSON ({exc})"
+    return out
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The settings, or a ConfigError with one line per problem (how every command reads them).
+
+    Everything is checked before anything is refused, so one run lists every problem.
+    """
+    problems = unknown_variables()
+    bad_json = _bad_json_variables()
+    problems += bad_json.values()
+    config = os.environ.get(CONFIG_VAR)
+    from_file: dict[str, Any] = {}
+    if config:
+        try:
+            from_file, file_problems = read_config_file(config)
+        except ConfigError as exc:
+            file_problems = exc.problems
+        problems += file_problems
+    sources = {name: f"{config}: {name}" for name in from_file}
+    sources.update({name[len(ENV_PREFIX):].lower(): f"{name}={value!r}" for name, value in os.environ.items()
+                    if name.startswith(ENV_PREFIX)})
+    sources.update({name: f"{name}={value!r} (command line)" for name, value in overrides.items()})
+    # the file's values are passed in (below the variables, as in Settings()), so that its
+    # problems and the values' problems are all reported at once
+    file_values = {k: v for k, v in from_file.items() if f"{ENV_PREFIX}{k.upper()}" not in os.environ}
+    saved = {var: os.environ.pop(var) for var in [*bad_json, CONFIG_VAR] if var in os.environ}
+    try:
+        settings = Settings(**{**file_values, **overrides})
+    except ValidationError as exc:
+        raise ConfigError(problems + _describe(exc, sources)) from None
+    finally:
+        os.environ.update(saved)
+    if problems:
+        raise ConfigError(problems)
+    return settings
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """Process-wide settings, read once."""
-    return Settings()
+    return load_settings()

@@ -146,3 +146,30 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _children() -> set[int]:
+    """Live extractor processes whose parent is this test process."""
+    me, out = os.getpid(), set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmd = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == me and fields[0] != "Z" and b"streams.extractor_process" in cmd:
+            out.add(int(stat.parent.name))
+    return out
+
+
+async def test_closing_while_a_child_starts_leaves_none_behind() -> None:
+    """The agent can stop (rebalance, shutdown) while its child is still importing the extractor."""
+    before = _children()
+    proc = ExtractorProcess(FAKE, timeout=20)
+    proc.prestart()
+    await asyncio.sleep(0.3)  # spawned, not ready yet
+    await proc.close()
+    deadline = time.monotonic() + 5
+    while _children() - before and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert not _children() - before

@@ -48,9 +48,9 @@ async def _follow(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from schemas.alerts import Alert
-    from streams.settings import Settings
+    from streams.settings import load_settings
 
-    s = Settings()
+    s = load_settings()
     consumer = AIOKafkaConsumer(s.alerts_topic, bootstrap_servers=s.bootstrap_servers,
                                 group_id=None, auto_offset_reset="latest" if args.new else "earliest",
                                 client_id=f"seizurewatch-alerts-{uuid.uuid4().hex[:6]}")

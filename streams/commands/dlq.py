@@ -52,10 +52,10 @@ async def read_dead_letters(settings: object) -> list[tuple[object, object]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from streams.settings import Settings
+    from streams.settings import load_settings
 
     try:
-        return asyncio.run(_run(Settings(), args))
+        return asyncio.run(_run(load_settings(), args))
     except KeyboardInterrupt:
         return 130
 

@@ -38,11 +38,11 @@ def run(args: argparse.Namespace) -> int:
     from streams.cli import report_missing
     from streams.ingest import decode_and_extract, load_extractor
     from streams.item_reader import expand, records
-    from streams.settings import Settings
+    from streams.settings import load_settings
 
     if (code := report_missing("extract", args.paths)) is not None:
         return code
-    settings = Settings()
+    settings = load_settings()
     extractor = load_extractor(settings.extractor, settings.figure_bounds)
     failures = 0
     out = sys.stdout

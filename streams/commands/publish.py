@@ -40,11 +40,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from streams.cli import report_missing
     from streams.item_reader import expand
-    from streams.settings import Settings
+    from streams.settings import load_settings
 
     if (code := report_missing("publish", args.paths)) is not None:
         return code
-    settings = Settings()
+    settings = load_settings()
     return asyncio.run(_publish(settings, list(expand(args.paths)), args))
 
 

@@ -38,9 +38,9 @@ def base_url(arg: str | None) -> str:
     """``--url`` or the worker's address from the settings."""
     if arg:
         return arg.rstrip("/")
-    from streams.settings import Settings
+    from streams.settings import load_settings
 
-    s = Settings()
+    s = load_settings()
     return f"http://{s.web_host}:{s.web_port}"
 
 

@@ -63,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
     if args.duration is not None and args.duration <= 0:
         print("seizurewatch up: --duration must be positive", file=sys.stderr)
         return 2
+    from streams.settings import load_settings
+
+    load_settings()  # bad configuration: one line per problem, exit 2, before anything starts
     started = time.monotonic()
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:

@@ -6,8 +6,9 @@ dashboard on SEIZUREWATCH_WEB_HOST:SEIZUREWATCH_WEB_PORT. Every setting is a
 SEIZUREWATCH_* variable (see the README's configuration table). Stops cleanly on
 SIGINT / SIGTERM.
 
-Exit codes: 0 clean stop, 1 startup failure (broker unreachable, bad settings or rules),
-2 usage error.
+Exit codes: 0 clean stop, 1 startup failure (broker unreachable, bad rules), 2 usage error
+or bad settings (one line per problem: unknown names with the nearest valid one, values of
+the wrong type, a missing SEIZUREWATCH_CONFIG file).
 """
 from __future__ import annotations
 
@@ -31,18 +32,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from streams.settings import Settings
+    from streams.settings import load_settings
 
     overrides: dict[str, object] = {}
     if args.web_port:
         overrides["web_port"] = args.web_port
     if args.thresholds:
         overrides["thresholds_file"] = args.thresholds
-    try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        print(f"seizurewatch worker: bad settings: {exc}", file=sys.stderr)
-        return 1
+    settings = load_settings(**overrides)  # a ConfigError: one line per problem, exit 2 (streams.cli)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     loop = asyncio.new_event_loop()
@@ -78,7 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="seizurewatch")
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["worker", *(sys.argv[1:] if argv is None else argv)])
-    return int(args.func(args) or 0)
+    from streams.cli import report_config_error
+    from streams.settings import ConfigError
+
+    try:
+        return int(args.func(args) or 0)
+    except ConfigError as exc:
+        return report_config_error(exc)
 
 
 if __name__ == "__main__":
