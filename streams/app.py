@@ -22,7 +22,7 @@ from typing import Any
 
 import faust
 
-from streams import agents, notify, web
+from streams import agents, broker_watch, notify, web
 from streams.kafka_client import SeizureApp
 from streams.metrics import Metrics
 from streams.recent import LatestAlerts, RecentEvents
@@ -49,8 +49,11 @@ def canonical_url(settings: Settings) -> str:
 def faust_config(settings: Settings) -> dict[str, Any]:
     """Keyword arguments of faust.App derived from Settings (one place to read them all)."""
     session = settings.broker_session_timeout
+    from streams.kafka_security import faust_credentials
+
     return dict(
         broker=settings.broker,
+        broker_credentials=faust_credentials(settings),
         store=settings.store,
         autodiscover=False,
         processing_guarantee="at_least_once",
@@ -74,7 +77,7 @@ def faust_config(settings: Settings) -> dict[str, Any]:
         web_bind=settings.web_host,
         canonical_url=canonical_url(settings),
         web_stats_enabled=False,
-        web_router_enabled=True,
+        web_router_enabled=False,  # faust's /router/ routes: closed (issue 10, point 14)
         web_tables_enabled=False,
         web_graph_enabled=False,
         web_metrics_enabled=False,
@@ -117,6 +120,7 @@ def create_app(settings: Settings) -> faust.App:
         latest_alerts=LatestAlerts(settings.latest_alerts),
     )
     app.seizurewatch = rt  # type: ignore[attr-defined]
+    broker_watch.register(rt)
     agents.register(rt)
     notify.register(rt)
     web.register(rt)

@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+from streams.lifetime import die_with_parent
+
 __all__ = ["BrokerError", "EmbeddedBroker", "free_port", "wait_for_port"]
 
 
@@ -114,8 +116,9 @@ class EmbeddedBroker:
         out = self._log if self._log is not None else subprocess.DEVNULL
         try:
             # own session: a Ctrl-C in the terminal reaches us, and we stop the broker in order
+            # ... and it dies with us, however we die (SIGKILL, OOM killer): streams.lifetime
             self._proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-                                          start_new_session=True)
+                                          start_new_session=True, preexec_fn=die_with_parent)
         except OSError as exc:
             self._close_log()
             raise BrokerError(f"cannot start {argv[0]}: {exc}") from exc

@@ -37,6 +37,7 @@ from schemas.bounds import FigureBounds
 from schemas.events import SeizureEvent
 from schemas.items import NewsItem, ReportItem
 from streams.ingest import ExtractionFailed
+from streams.lifetime import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class ExtractorProcess:
         self.started += 1
         try:
             status = await asyncio.wait_for(_read_frame(proc), START_TIMEOUT)
-        except (asyncio.TimeoutError, asyncio.IncompleteReadError, ConnectionError) as exc:
+        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError) as exc:
             await _kill(proc)
             raise RuntimeError(f"the extractor process did not start ({type(exc).__name__})") from None
         except BaseException:  # cancelled while it starts (the agent stopped): leave no child behind
@@ -129,7 +130,7 @@ class ExtractorProcess:
             proc.stdin.write(_LEN.pack(len(payload)) + payload)
             await proc.stdin.drain()
             return await asyncio.wait_for(self._answer(proc), self.timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.killed += 1
             log.warning("item %s: extraction overran its %.1f s budget; extractor process %d killed",
                         item.id[:100], self.timeout, proc.pid)
@@ -171,20 +172,6 @@ async def _kill(proc: asyncio.subprocess.Process) -> None:
 
 
 # ---------------------------------------------------------------- the child
-
-
-def die_with_parent() -> None:
-    """Linux: have the kernel SIGKILL this process when its parent dies (no-op elsewhere)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # pragma: no cover - no libc prctl: the pipe watchdog remains
-        pass
 
 
 def _child(spec: str, bounds_json: str | None) -> int:

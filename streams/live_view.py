@@ -19,7 +19,9 @@ __all__ = ["Row", "format_alert", "format_consumed", "get_json", "get_text", "it
 
 def get_json(url: str, timeout: float = 2.0) -> Any:
     """GET a JSON document; raises OSError/ValueError on failure."""
-    req = urllib.request.Request(url, headers={"Accept": "application/json"})
+    from streams.access import client_headers, configured_token
+
+    req = urllib.request.Request(url, headers={"Accept": "application/json", **client_headers(configured_token())})
     with urllib.request.urlopen(req, timeout=timeout) as resp:
         return json.loads(resp.read().decode("utf-8"))
 
@@ -40,7 +42,10 @@ def format_alert(a: dict[str, Any]) -> str:
 
 
 def get_text(url: str, timeout: float = 2.0) -> str:
-    with urllib.request.urlopen(url, timeout=timeout) as resp:
+    from streams.access import client_headers, configured_token
+
+    req = urllib.request.Request(url, headers=client_headers(configured_token()))
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
         return resp.read().decode("utf-8", errors="replace")
 
 

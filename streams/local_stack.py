@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from streams.lifetime import die_with_parent
 from streams.live_view import get_json
 from streams.settings import ENV_PREFIX, Settings
 
@@ -240,9 +241,10 @@ def local_stack(web_port: int | None = None, start_timeout: float = 90.0,
         log_path = temp_dir / "worker.log"
         log_file = stack.enter_context(open(log_path, "wb"))
         # own session: Ctrl-C in the terminal reaches `up` only, which then stops the worker in order
+        # ... and it dies with `up`, however `up` dies (SIGKILL, OOM killer): streams.lifetime
         proc = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker"], env=env, cwd=str(temp_dir),
                                 stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=die_with_parent)
         stack.callback(_stop_process, proc)
         report(f"worker:    pid {proc.pid}, web port {web_port}, log {log_path}")
 

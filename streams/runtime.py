@@ -37,6 +37,7 @@ class Runtime:
     recent_events: RecentEvents
     latest_alerts: LatestAlerts
     agents: dict[str, Any] = field(default_factory=dict)
+    broker_watch: Any = None  # streams.broker_watch.BrokerWatch: readiness, empty-broker detection
     state: StateIndex = field(init=False)
     area_config: Config = field(init=False)
 

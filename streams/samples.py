@@ -57,11 +57,12 @@ def load_samples(include_packaged: bool = True, include_seeds: bool = True) -> l
     return samples
 
 
-async def _publish(bootstrap: str, topic: str, samples: list[Sample], rate: float) -> int:
+async def _publish(bootstrap: str, topic: str, samples: list[Sample], rate: float,
+                   options: dict[str, Any] | None = None) -> int:
     from aiokafka import AIOKafkaProducer
     from tqdm import tqdm
 
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, max_request_size=16 * 1024 * 1024)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, max_request_size=16 * 1024 * 1024, **(options or {}))
     await producer.start()
     sent = 0
     try:
@@ -82,6 +83,8 @@ async def _publish(bootstrap: str, topic: str, samples: list[Sample], rate: floa
     return sent
 
 
-def publish_samples(bootstrap: str, topic: str, samples: list[Sample], rate: float = 0.0) -> int:
-    """Publish with a progress bar (on stderr); ``rate`` items per second, 0 = as fast as possible."""
-    return asyncio.run(_publish(bootstrap, topic, samples, rate))
+def publish_samples(bootstrap: str, topic: str, samples: list[Sample], rate: float = 0.0,
+                    options: dict[str, Any] | None = None) -> int:
+    """Publish with a progress bar (on stderr); ``rate`` items per second, 0 = as fast as possible;
+    ``options``: the Kafka security keyword arguments (``streams.kafka_security.client_options``)."""
+    return asyncio.run(_publish(bootstrap, topic, samples, rate, options))

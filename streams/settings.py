@@ -18,10 +18,10 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from schemas.bounds import FigureBounds
@@ -214,6 +214,49 @@ class Settings(BaseSettings):
     recent_events: int = Field(default=5000, ge=1, description="events + item texts kept for GET /api/events/{id}")
     worker_name: str | None = Field(default=None, description="faust worker id in logs; default host:web_port")
     log_level: str = "INFO"
+    shutdown_timeout: float = Field(
+        default=10.0, gt=0,
+        description="seconds a worker may take to stop cleanly after SIGTERM/SIGINT (e.g. with the broker "
+                    "gone); then it exits anyway, and what it had not committed is delivered again")
+
+    # --- access ---
+    api_token: SecretStr | None = Field(
+        default=None,
+        description="bearer token required by every HTTP route (API, dashboard, /metrics): "
+                    "'Authorization: Bearer <token>', or once '/?token=<token>' in a browser (sets a cookie). "
+                    "Workers sign what they send each other with it. Unset: the API is open (keep it on 127.0.0.1)")
+
+    # --- Kafka security (streams.kafka_security): every client of the service uses these ---
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = Field(
+        default=None, description="with SASL_PLAINTEXT / SASL_SSL")
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = Field(default=None, description="never printed or logged")
+    kafka_ssl_cafile: Path | None = Field(default=None, description="CA bundle (PEM) to verify the brokers")
+    kafka_ssl_certfile: Path | None = Field(default=None, description="client certificate (PEM), for mutual TLS")
+    kafka_ssl_keyfile: Path | None = Field(default=None, description="the client certificate's private key (PEM)")
+    kafka_ssl_key_password: SecretStr | None = Field(default=None, description="the private key's password")
+    kafka_ssl_check_hostname: bool = Field(default=True, description="verify the broker's name in its certificate")
+
+    @model_validator(mode="after")
+    def _kafka_security_complete(self) -> Settings:
+        """The Kafka security settings must make a working client; say what is missing."""
+        problems = []
+        protocol = self.kafka_security_protocol
+        if protocol.startswith("SASL"):
+            for name in ("kafka_sasl_mechanism", "kafka_sasl_username", "kafka_sasl_password"):
+                if getattr(self, name) is None:
+                    problems.append(f"{name} is required with kafka_security_protocol={protocol}")
+        if protocol.endswith("SSL"):
+            for name in ("kafka_ssl_cafile", "kafka_ssl_certfile", "kafka_ssl_keyfile"):
+                path = getattr(self, name)
+                if path is not None and not Path(path).is_file():
+                    problems.append(f"{name}={path}: no such file")
+            if (self.kafka_ssl_certfile is None) != (self.kafka_ssl_keyfile is None):
+                problems.append("kafka_ssl_certfile and kafka_ssl_keyfile go together")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @classmethod
     def settings_customise_sources(
@@ -249,7 +292,7 @@ def _describe(exc: ValidationError, sources: dict[str, str]) -> list[str]:
     lines = []
     for err in exc.errors():
         loc = [str(x) for x in err.get("loc", ())]
-        name = loc[0] if loc else "?"
+        name = loc[0] if loc else "settings"
         detail = ".".join(loc[1:])
         lines.append(f"{sources.get(name, name)}: {detail + ': ' if detail else ''}{err.get('msg')}")
     return lines

@@ -19,7 +19,9 @@ async def read_to_end(settings: Any, topic: str, client: str = "reader") -> list
     """Every record of ``topic`` (aiokafka ``ConsumerRecord``), partition by partition in offset order."""
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None,
+    from streams.kafka_security import client_options
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None, **client_options(settings),
                                 enable_auto_commit=False, max_partition_fetch_bytes=settings.max_message_bytes,
                                 fetch_max_bytes=max(settings.max_message_bytes, 52428800),
                                 client_id=f"seizurewatch-{client}-{uuid.uuid4().hex[:6]}")

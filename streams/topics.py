@@ -69,7 +69,9 @@ async def ensure_topics(settings: Settings, *, timeout: float = 30.0) -> None:
     """
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # local: keeps logic imports light
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers,
+    from streams.kafka_security import client_options
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers, **client_options(settings),
                                 request_timeout_ms=int(timeout * 1000))
     deadline = asyncio.get_running_loop().time() + timeout
     while True:

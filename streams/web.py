@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from faust import web as fweb
 
 from schemas.alerts import Alert
-from streams import read_model
+from streams import access, read_model
 
 if TYPE_CHECKING:
     from streams.runtime import Runtime
@@ -107,8 +107,10 @@ def health(rt: Runtime) -> dict[str, Any]:
     except Exception:
         recovered = False
     rebalancing = bool(getattr(app, "rebalancing", False))
-    return {"ready": bool(assigned and recovered and not rebalancing), "assigned_partitions": assigned,
-            "recovered": recovered, "rebalancing": rebalancing, "app_id": rt.settings.app_id}
+    broker = rt.broker_watch.health() if rt.broker_watch is not None else {"reachable": True}
+    return {"ready": bool(assigned and recovered and not rebalancing and broker["reachable"]),
+            "assigned_partitions": assigned, "recovered": recovered, "rebalancing": rebalancing,
+            "broker": broker, "app_id": rt.settings.app_id}
 
 
 def peer_urls(rt: Runtime) -> list[str]:
@@ -131,12 +133,20 @@ async def _from_peers(rt: Runtime, path: str) -> tuple[list[Any], bool]:
     timeout = aiohttp.ClientTimeout(total=3)
     sep = "&" if "?" in path else "?"
 
+    token = rt.settings.api_token.get_secret_value() if rt.settings.api_token else None
+
     async def one(session: aiohttp.ClientSession, base: str) -> Any:
-        async with session.get(f"{base}{path}{sep}scope=local") as resp:
+        url = f"{base}{path}{sep}scope=local"
+        nonce, headers = access.peer_request_headers(token, url) if token else ("", {})
+        async with session.get(url, headers=headers) as resp:
             if resp.status == 404:
                 return None
             resp.raise_for_status()
-            return await resp.json()
+            body = await resp.read()
+            if token and not access.signature_ok(token, nonce, body, resp.headers.get(access.SIGNATURE_HEADER)):
+                log.warning("peer %s answered %s without a valid signature: its answer is ignored", base, path)
+                raise PermissionError(f"unsigned answer from {base}")
+            return json.loads(body)
 
     async with aiohttp.ClientSession(timeout=timeout) as session:
         results = await asyncio.gather(*(one(session, p) for p in peers), return_exceptions=True)
@@ -186,6 +196,9 @@ def register(rt: Runtime) -> None:
     """
     app = rt.app
     _strict_json_responses(rt)
+    if rt.settings.api_token is not None:  # every route, ours and faust's (streams.access)
+        app.web.web_app.middlewares.append(
+            access.middleware(rt.settings.api_token.get_secret_value(), str(app.conf.canonical_url)))
 
     @app.page("/api/health")
     async def get_health(self: fweb.View, request: fweb.Request) -> fweb.Response:

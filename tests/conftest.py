@@ -90,10 +90,15 @@ def settings_factory(broker: EmbeddedBroker, tmp_path_factory: pytest.TempPathFa
 
 def settings_env(settings: Settings) -> dict[str, str]:
     """The settings as SEIZUREWATCH_* variables (what a worker subprocess reads)."""
+    from pydantic import SecretStr
+
     env = {}
     for name, value in settings.model_dump(mode="json").items():
         if value is None:
             continue
+        secret = getattr(settings, name)
+        if isinstance(secret, SecretStr):  # dumped as '**********'
+            value = secret.get_secret_value()
         env[f"SEIZUREWATCH_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
     return env
 

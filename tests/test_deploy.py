@@ -307,3 +307,12 @@ def test_dockerfile_builds_from_files_that_exist() -> None:
             for src in sources:
                 assert (ROOT / src).exists(), f"Dockerfile copies {src}, which does not exist"
                 assert src.split("/")[0] not in ignored, f"Dockerfile copies {src}, which .dockerignore excludes"
+
+
+def test_workers_publish_their_api_on_this_machine_only() -> None:
+    """Issue 10, point 14: the API and dashboard have no token by default, so compose must not open them
+    to the network (127.0.0.1 only; set SEIZUREWATCH_API_TOKEN to open them)."""
+    workers = {n: s for n, s in compose_services().items() if n.startswith("worker-")}
+    for name, service in workers.items():
+        for p in service["ports"]:
+            assert port_mapping(p)[0] == "127.0.0.1", (name, p)

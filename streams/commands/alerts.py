@@ -51,7 +51,9 @@ async def _follow(args: argparse.Namespace) -> int:
     from streams.settings import load_settings
 
     s = load_settings()
-    consumer = AIOKafkaConsumer(s.alerts_topic, bootstrap_servers=s.bootstrap_servers,
+    from streams.kafka_security import client_options
+
+    consumer = AIOKafkaConsumer(s.alerts_topic, bootstrap_servers=s.bootstrap_servers, **client_options(s),
                                 group_id=None, auto_offset_reset="latest" if args.new else "earliest",
                                 client_id=f"seizurewatch-alerts-{uuid.uuid4().hex[:6]}")
     try:

@@ -92,7 +92,10 @@ async def _replay(settings: object, letters: list, dry_run: bool) -> int:
             print(f"would replay {m.partition}:{m.offset} {d.reason} {d.item_id or '-'}")
         print(f"{len(todo)} to replay, {skipped} truncated skipped", file=sys.stderr)
         return 0
+    from streams.kafka_security import client_options
+
     producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap_servers,  # type: ignore[attr-defined]
+                                **client_options(settings),  # type: ignore[arg-type]
                                 max_request_size=settings.max_message_bytes)  # type: ignore[attr-defined]
     await producer.start()
     failed = 0

@@ -50,7 +50,10 @@ def run(args: argparse.Namespace) -> int:
         query["province"] = args.province
     url = f"{base_url(args.url)}/api/export/{args.dataset}?{urllib.parse.urlencode(query)}"
     try:
-        with urllib.request.urlopen(url, timeout=300) as resp:
+        from streams.access import client_headers, configured_token
+
+        request = urllib.request.Request(url, headers=client_headers(configured_token()))
+        with urllib.request.urlopen(request, timeout=300) as resp:
             body, rows = resp.read(), resp.headers.get("X-Rows", "?")
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode("utf-8", errors="replace")[:300]

@@ -55,7 +55,10 @@ async def _publish(settings: object, sources: list[str], args: argparse.Namespac
     from streams.item_reader import read_item, records
 
     topic = args.topic or settings.items_topic  # type: ignore[attr-defined]
+    from streams.kafka_security import client_options
+
     producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap_servers,  # type: ignore[attr-defined]
+                                **client_options(settings),  # type: ignore[arg-type]
                                 max_request_size=settings.max_message_bytes, linger_ms=5)  # type: ignore[attr-defined]
     try:
         await producer.start()

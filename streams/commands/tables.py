@@ -45,7 +45,10 @@ def base_url(arg: str | None) -> str:
 
 
 def get_json(url: str, timeout: float = 10.0) -> object:
-    with urllib.request.urlopen(url, timeout=timeout) as resp:
+    from streams.access import client_headers, configured_token
+
+    request = urllib.request.Request(url, headers=client_headers(configured_token()))
+    with urllib.request.urlopen(request, timeout=timeout) as resp:
         return json.loads(resp.read().decode("utf-8"))
 
 

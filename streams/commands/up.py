@@ -100,7 +100,10 @@ def _session(stack: Stack, args: argparse.Namespace, started: float) -> int:
         samples = load_samples()
         seeds = ", ".join(map(str, seed_dirs())) or "none found"
         print(f"publishing {len(samples)} sample items (packaged dev corpus; seeds: {seeds})", flush=True)
-        sent = publish_samples(stack.settings.bootstrap_servers, stack.settings.items_topic, samples, args.rate)
+        from streams.kafka_security import client_options
+
+        sent = publish_samples(stack.settings.bootstrap_servers, stack.settings.items_topic, samples, args.rate,
+                               options=client_options(stack.settings))
         print(f"published {sent} items to {stack.settings.items_topic}", flush=True)
     banner.append("Ctrl-C to stop" + (f" (or after {args.duration:.0f} s)" if args.duration else ""))
     return _watch(stack, args, started, banner)

@@ -4,7 +4,8 @@ Creates the missing topics first, then reads items, extracts their seizure event
 the per-province tables, fires the alert rules and serves the API, /metrics and the
 dashboard on SEIZUREWATCH_WEB_HOST:SEIZUREWATCH_WEB_PORT. Every setting is a
 SEIZUREWATCH_* variable (see the README's configuration table). Stops cleanly on
-SIGINT / SIGTERM.
+SIGINT / SIGTERM, and within SEIZUREWATCH_SHUTDOWN_TIMEOUT seconds in any case (e.g. with
+the broker gone); SIGUSR2 writes every thread's stack to the log.
 
 Exit codes: 0 clean stop, 1 startup failure (broker unreachable, bad rules), 2 usage error
 or bad settings (one line per problem: unknown names with the nearest valid one, values of
@@ -60,9 +61,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"seizurewatch worker: {exc}", file=sys.stderr)
         return 1
 
-    from faust import Worker
+    from streams.supervision import SupervisedWorker
 
-    worker = Worker(app, loop=loop, loglevel=settings.log_level.upper(), redirect_stdouts=False)
+    # a deadline on shutdown, SIGUSR2 stack dumps, rate-limited library logs (streams.supervision)
+    worker = SupervisedWorker(app, loop=loop, loglevel=settings.log_level.upper(), redirect_stdouts=False,
+                              shutdown_timeout=settings.shutdown_timeout)
     try:
         worker.execute_from_commandline()
     except SystemExit as exc:
