@@ -115,6 +115,17 @@ PEOPLE = [
     pytest.param(Row("Ngày 4/5, Đồn Biên phòng cửa khẩu Cầu Treo bắt quả tang 2 công dân Lào vận chuyển 6.000 viên hồng "
                      "phiến.", ["incident Hà Tĩnh s=2 meth_pills:6000pill"], published="2022-05-06"),
                  id="citizens-counted"),
+    pytest.param(Row("Ngày 8/1, hải quan phát hiện 30 kg ketamine trong lô hàng nhập khẩu. Cơ quan điều tra đã tạm giữ "
+                     "hình sự 2 nhân viên làm thủ tục nhận hàng.", ["incident - s=2 ketamine:30kg"]),
+                 id="two-employees-held"),
+    pytest.param(Row("Khi tổ công tác vây bắt, một trong hai đối tượng vứt lại ba lô, chạy vào rừng. Người còn lại là "
+                     "Vàng A Lử (SN 1991) bị khống chế cùng 4 bánh heroin.", ["incident - s=1 heroin:4brick"]),
+                 id="one-of-two-fled"),
+    pytest.param(Row("Chieu 12/8, Doi Kiem soat ma tuy phat hien mot hanh khach nhap canh giau 900 vien ma tuy tong hop "
+                     "trong hop banh; hanh khach nay da bi tam giu. Cung ngay, Don Bien phong bat giu mot phu nu quoc "
+                     "tich Campuchia van chuyen 0,4 kg ma tuy da.",
+                     ["incident - s=1 synthetic_pills:900pill", "incident - s=1 meth_crystal:0.4kg"]),
+                 id="unaccented-one-held-each"),
     pytest.param(Row("Ngày 5/12, TAND tỉnh Hòa Bình mở phiên tòa xét xử 4 bị cáo trong vụ vận chuyển 20 bánh heroin bị "
                      "bắt giữ ngày 2/4/2023 tại huyện Mai Châu.", ["incident Hòa Bình s=4 heroin:20brick"],
                      published="2023-12-06"), id="the-defendants-of-a-drug-trial"),

@@ -153,7 +153,8 @@ CASE_NOT_DRUG = re.compile(
     r"vi phạm (?:giao thông|an toàn)|mại dâm|gây rối|cố ý)"
 )
 PERSON_UNIT = (
-    r"đối tượng|bị can|bị cáo|nghi phạm|nghi can|đồng phạm|công dân|phụ nữ|nam thanh niên|thanh niên|"
+    r"đối tượng|bị can|bị cáo|nghi phạm|nghi can|đồng phạm|công dân|nhân viên|thuyền viên|tài xế|hành khách|"
+    r"phụ nữ|nam thanh niên|thanh niên|"
     r"người đàn ông|người phụ nữ|người nước ngoài|người quốc tịch|người mang quốc tịch|người"
 )
 PERSON_NOT_SUSPECT = re.compile(
@@ -178,6 +179,7 @@ ACCOMPLICES_RE = re.compile(
 ONE_CAUGHT_RE = re.compile(
     r"\b(?:bắt giữ|bắt quả tang|bắt khẩn cấp|tạm giữ hình sự|tạm giữ|khởi tố bị can|khống chế|chặn bắt)\s+"
     r"(?P<num>một\s+|1\s+)?(?:nữ\s+|nam\s+)?(?:hành khách|du khách|đối tượng này|đối tượng trên|đối tượng|người đàn ông|"
+    r"phụ nữ|"
     r"người (?:lào|campuchia|trung quốc|thái lan|nước ngoài|quốc tịch)|"
     r"người phụ nữ|người này|thanh niên|chủ nương|chủ nhà|tài xế|lái xe|nghi phạm|người vận chuyển|"
     r"người điều khiển)(?!\s*(?:\d|người|khác|nói trên cùng))"
@@ -332,7 +334,8 @@ _ANY = (
     "dạng đá", "dạng heroin", "dạng viên", "dạng bột", "hê rô in", "ma túy tổng hợp dạng đá", "nghi là",
     # counted nouns
     "đối tượng", "bị can", "bị cáo", "nghi phạm", "nghi can", "đồng phạm", "vụ án", "vụ việc", "chuyên án",
-    "thanh niên", "phụ nữ", "người đàn ông", "người phụ nữ", "người nước ngoài",
+    "thanh niên", "phụ nữ", "người đàn ông", "người phụ nữ", "người nước ngoài", "hành khách", "hành khách này",
+    "nhân viên", "tài xế", "du khách", "bị tạm giữ", "đã bị tạm giữ", "quốc tịch", "một",
     # hedges and totals
     "khoảng", "xấp xỉ", "ít nhất", "tối thiểu", "ước tính", "tổng cộng", "tổng số", "tổng trọng lượng",
     "trọng lượng", "khối lượng", "cân nặng", "cân được", "nặng", "toàn bộ", "tính chung", "trong đó",

@@ -12,6 +12,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from streams.extraction import lexicon as lx
+from streams.extraction.diacritics import fold
 from streams.extraction.numbers import (
     NUMBER_PATTERN,
     SCALE,
@@ -437,6 +438,8 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
         else:
             if lx.PERSON_NOT_SUSPECT.match(lower, m.end()):
                 continue
+            if _ONE_OF_BEFORE.search(before):
+                continue  # 'một trong hai đối tượng ... chạy vào rừng': the group, not those caught
             if _LED_BY_BEFORE.search(before):
                 continue  # "do 1 đối tượng người Lào cầm đầu": the agent of a passive, not someone caught
             linked = _cued(_CASE_LINK_BEFORE, _LINK_WORDS, before)
@@ -470,6 +473,7 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
     return sorted(out, key=lambda c: c.start)
 
 
+_ONE_OF_BEFORE = re.compile(r"\b(?:một|1|một người|một đối tượng) trong (?:số )?$")
 _TRIED_BEFORE = re.compile(r"\b(?:xét xử|truy tố|đưa ra xét xử|tuyên án|cáo trạng)\b[^.;]{0,30}$")
 """'mở phiên tòa xét xử 3 bị cáo': the defendants of a drug trial are its suspects."""
 _SHORT_NAMES_AFTER_ARREST = re.compile(
@@ -496,8 +500,7 @@ def _short_names(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     for m in _INITIALS_BEFORE_AGE.finditer(text, start, end):
         out.append((m.start(), m.end(), m.group()))
     for m in _HANDED_OVER.finditer(text, start, end):
-        first = m.group("name").split()[0].lower()
-        if first not in _NOT_A_PERSON and first not in _NOT_A_NAME_START:
+        if fold(m.group("name").split()[0]) not in _NOT_A_NAME_FOLDED:
             out.append((m.start("name"), m.end("name"), m.group("name")))
     return out
 
@@ -506,6 +509,8 @@ _NOT_A_NAME_START = frozenset(["hiện", "người", "đối", "cả", "hai", "b
                                "con", "tài", "lái", "chủ", "nghi", "hành", "du", "nữ", "nam", "thanh", "số", "tất",
                                "toàn", "những", "các", "một", "mọi", "nhiều"])
 """Capitalised words that open a sentence about someone ('Người bị bắt là ...'), never a name."""
+_NOT_A_NAME_FOLDED = frozenset(fold(w) for w in _NOT_A_PERSON | _NOT_A_NAME_START)
+"""The same words as typed without diacritics ('Hien Thinh da bi tam giu')."""
 _HANDED_OVER = re.compile(
     rf"(?<![{LOWER}{UPPER}] )(?P<name>[{UPPER}][{LOWER}]+(?: [{UPPER}][{LOWER}]+){{0,4}}|(?:[{UPPER}]\.){{1,4}}) "
     rf"(?:đã )?(?:(?:được|bị) (?:bàn giao|chuyển giao|di lý|dẫn giải) (?:cho|về|đến)\b|"
@@ -570,7 +575,7 @@ def spared_names(text: str, lower: str, start: int, end: int) -> set[str]:
     hành chính', 'Dương được cho về' — the sentence opens on the name and a not-arrested verb follows
     before any arrest verb."""
     m = _SPARED_SUBJECT.match(text, start, end)
-    if m is None or m.group("name").split()[0].lower() in _NOT_A_NAME_START | _NOT_A_PERSON:
+    if m is None or fold(m.group("name").split()[0]) in _NOT_A_NAME_FOLDED:
         return set()
     spared = lx.NOT_ARREST_VERB.search(lower, m.end("name"), end)
     if spared is None or lx.ARREST_VERBS.search(lower, m.end("name"), spared.start()):
