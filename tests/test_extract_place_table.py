@@ -71,6 +71,10 @@ ROWS = [
     pytest.param(Row("Năm 2024, lực lượng Cảnh sát điều tra tội phạm về ma túy Công an các cấp đã bắt giữ 24.310 vụ, "
                      "41.200 đối tượng. Hội nghị tổng kết được tổ chức sáng 10/1 tại Hà Nội.",
                      ["aggregate - c=24310 s=41200"], published="2025-01-10"), id="police-of-every-level-is-national"),
+    pytest.param(Row("Theo Bộ Chỉ huy BĐBP tỉnh Thừa Thiên Huế, từ ngày 2/4 đến nay, lực lượng chức năng các tỉnh ven "
+                     "biển miền Trung đã thu gom ít nhất 140 bánh cocaine trôi dạt.",
+                     ["aggregate - cocaine:140brick~least"], published="2024-05-02"),
+                 id="a-source-is-no-force-of-several-provinces"),
 ]
 
 

@@ -36,6 +36,8 @@ _FOREIGN_AREA = re.compile(
 )
 _PARTNER_SIDE = re.compile(r"\b(?:về phía|phía bên|bên phía|sâu trong (?:nội địa|lãnh thổ)) (?:lào|campuchia|trung quốc|nước bạn)\b")
 """'bản Na Phàu, cách cửa khẩu 3 km về phía Lào': seized on the partner's soil."""
+_REPORTER_BEFORE = re.compile(r"\btheo\s+[^,.;]{0,50}$")
+"""'Theo Bộ Chỉ huy BĐBP tỉnh Quảng Ngãi, ...': the source of the figures, not a force that made them."""
 _SEVERAL_PROVINCES = re.compile(r"\b(?:công an|lực lượng(?: chức năng)?|bộ đội biên phòng) (?:của )?(?:hai|ba|các) tỉnh\b")
 _NATIONAL_FORCE = re.compile(
     r"\b(?:lực lượng cảnh sát biển|cảnh sát biển việt nam|bộ tư lệnh (?:cảnh sát biển|bộ đội biên phòng)|"
@@ -230,7 +232,8 @@ def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], fi
         return PlaceDecision(None, "VN", None, "a joint operation of several provinces names no place")
     if aggregate and _NATIONAL.search(text):
         return PlaceDecision(None, "VN", None, "a national figure")
-    if _SEVERAL_PROVINCES.search(figure_text) and not agency:
+    if _SEVERAL_PROVINCES.search(figure_text) and all(_REPORTER_BEFORE.search(lower, max(0, c.start - 60), c.start)
+                                                       for c in agency):  # 'Theo BĐBP tỉnh X, ... các tỉnh ven biển'
         return PlaceDecision(None, "VN", None, "the forces of several provinces together")
     if aggregate and not own and _NATIONAL_FORCE.search(figure_text) and (
             _NATIONAL.search(lower) or _NATIONAL_FORCE.search(article.title_lower) or article.main.province is None):
