@@ -41,6 +41,9 @@ SEIZURES = [
                  id="packet-sizes-and-past-sales"),
     pytest.param(Row("Chiều 13/7, tổ công tác phát hiện trong cốp xe khoảng 2,4 kg chất bột màu trắng. Tài xế khai đó "
                      "là ketamine.", ["incident - ketamine:2.4kg~about"]), id="a-powder-named-by-the-driver"),
+    pytest.param(Row("Sáng 9/5, công an bắt quả tang Lò Văn Pọm đang giao cho người mua một túi nilon màu đen. Bên "
+                     "trong túi có 2 bánh heroin và 300 viên ma túy tổng hợp.",
+                     ["incident - s=1 heroin:2brick synthetic_pills:300pill"]), id="a-black-bag-holding-the-drugs"),
 ]
 
 

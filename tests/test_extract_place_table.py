@@ -75,6 +75,10 @@ ROWS = [
                      "biển miền Trung đã thu gom ít nhất 140 bánh cocaine trôi dạt.",
                      ["aggregate - cocaine:140brick~least"], published="2024-05-02"),
                  id="a-source-is-no-force-of-several-provinces"),
+    pytest.param(Row("Công an tỉnh Tây Ninh phối hợp Cảnh sát tỉnh Svay Rieng (Campuchia) bắt hai người tại một nhà nghỉ "
+                     "ở thị trấn Bavet, sát cửa khẩu Mộc Bài, thu 1,2 kg ma túy đá.",
+                     ["incident Svay Rieng s=2 meth_crystal:1.2kg"], published="2023-10-12"),
+                 id="next-to-a-border-gate-is-no-place"),
 ]
 
 

@@ -60,6 +60,9 @@ ROWS = [
     pytest.param(Row("Năm 2024, Công an tỉnh Sơn La phá 40 chuyên án, bắt 812 đối tượng phạm tội về ma túy. Trong số "
                      "chuyên án đã phá, Phòng PC04 chủ trì 12 chuyên án, bắt 130 đối tượng.",
                      ["aggregate Sơn La s=812 o=40"], published="2025-01-05"), id="a-split-among-the-operations"),
+    pytest.param(Row("Năm 2025, lực lượng chức năng tỉnh Lào Cai bắt giữ 980 vụ, 1.410 đối tượng phạm tội về ma túy. "
+                     "Riêng trên địa bàn các xã thuộc tỉnh Yên Bái cũ, lực lượng chức năng bắt 402 vụ, 566 đối tượng.",
+                     ["aggregate Lào Cai c=980 s=1410"], published="2025-12-20"), id="a-share-of-the-merged-province"),
     pytest.param(Row("Chỉ trong ngày 14.3, công an hai địa phương bắt giữ 2 vụ, thu gần 5 kg ma túy đá.\n\nSáng "
                      "14.3, Công an tỉnh Long An bắt Phan Văn Lực tại xã Mỹ Yên, thu 3,1 kg ma túy đá.\n\nCùng ngày, "
                      "tại tỉnh Tiền Giang, công an bắt Mai Thị Lan, thu 1,7 kg ma túy đá.",

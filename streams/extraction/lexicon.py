@@ -86,7 +86,7 @@ MASS_UNITS = frozenset({"kg", "g"})
 UNIT_PATTERN = "|".join(sorted((re.escape(u) for u in UNIT_FORMS), key=len, reverse=True))
 
 NON_DRUG_AFTER_UNIT = re.compile(
-    r"\s*(?:đạn|bi|thuốc (?:lá|tây|tân dược|chữa|bổ)|vàng|bạc|tiền|pháo|trà|bột ngọt|kẹo|"
+    r"\s*(?:đạn|bi|xách|du lịch|thuốc (?:lá|tây|tân dược|chữa|bổ)|vàng|bạc|tiền|pháo|trà|bột ngọt|kẹo|"
     r"giấy|bánh kẹo|hàng hóa|quần áo|thịt|gạo|đường|muối|sữa|cà phê|vải|hạt|gỗ|xăng|dầu|thuốc trừ sâu|mì|bao)\b"
 )
 """Nouns that make a "viên/gói/túi/kg" figure about something else (bullets, cigarettes, goods)."""
@@ -200,7 +200,8 @@ NOT_ARREST_VERB = re.compile(r"\b(?:triệu tập|mời (?:về )?(?:trụ sở|
 """The last verb before a count of people, when it is one of these, is why they are no suspects."""
 PROSECUTION_VERBS = re.compile(r"\b(?:khởi tố|xử lý hành chính|xử phạt|tạm giữ hình sự|truy tố|xét xử|xử lý hình sự)\b")
 BREAKDOWN_LEAD = re.compile(
-    r"^\W*(?:trong (?:đó|số (?:này|đó|trên))|trong số (?:các |những )?(?:vụ|chuyên án|đối tượng)(?: đã| bị)?"
+    r"^\W*(?:riêng (?:trên |tại |ở )?(?:địa bàn|huyện|thị xã|thành phố|xã|phường|khu vực|tuyến|các xã)\b|"
+    r"trong (?:đó|số (?:này|đó|trên))|trong số (?:các |những )?(?:vụ|chuyên án|đối tượng)(?: đã| bị)?"
     r"(?: phá| bắt| bắt giữ| phát hiện| khởi tố)?\b|cụ thể(?: là)?,? trong|trong (?:tổng số |số )?[\d.]+ (?:vụ|đối tượng)\b)")
 RECAP_LEAD = re.compile(r"\W*(?:như vậy|tổng cộng|tính chung|tính tổng|cộng lại|qua (?:hai|ba|bốn|các|\d+) vụ)\b")
 """A sentence that adds up the busts just told ('Như vậy, chỉ trong 3 ngày, ...')."""
@@ -294,7 +295,7 @@ _PLACE_CUE_WORDS: dict[str, tuple[str, ...]] = {
     "residence": ("trú", "ngụ", "cư trú", "thường trú", "tạm trú", "hktt", "hộ khẩu", "quê", "quê quán", "nơi ở",
                   "sinh sống", "đến từ", "người", "quốc tịch", "dân tộc"),
     "origin": ("từ", "xuất phát từ", "mua", "lấy"),
-    "other": ("giáp ranh với", "giáp với", "tiếp giáp với", "giáp biên với"),
+    "other": ("giáp ranh với", "giáp với", "tiếp giáp với", "giáp biên với", "sát", "cách", "đối diện"),
     "destination": ("về", "sang", "đến", "tới", "vào", "lên", "xuống", "ra", "đi", "cho"),
     "route": ("qua", "nhập cảnh", "xuất cảnh", "quá cảnh", "trung chuyển", "tuyến", "cảnh qua", "cao tốc"),
     "agency": ("công an", "biên phòng", "bđbp", "hải quan", "cảnh sát", "csđt", "pc04", "pc47", "c04",

@@ -494,8 +494,10 @@ def _select_quantities(quantities: list[Quantity], incident: bool) -> list[Quant
     """Stated totals over their parts; restatements once; an unspecified copy of a named drug dropped;
     wrappings ('8 túi nilon ...') whose contents the bust weighs ('... cocaine, trọng lượng 3,24 kg')."""
     if incident:
-        weighed = {q.drug for q in quantities if q.unit in ("kg", "g")}
-        quantities = [q for q in quantities if not (q.bag and q.drug in weighed)]
+        measured = {q.drug for q in quantities if not q.bag}  # the contents told in their own unit
+        named = any(not q.bag and q.drug not in (None, "unspecified") for q in quantities)
+        quantities = [q for q in quantities if not (q.bag and (q.drug in measured or (
+            named and q.drug in (None, "unspecified"))))]  # 'một túi nilon màu đen. Bên trong túi có 2 bánh heroin'
     groups: dict[tuple[str, str], list[Quantity]] = {}
     for q in quantities:
         groups.setdefault((_schema_drug(q.drug or "unspecified", q.unit), q.unit), []).append(q)
