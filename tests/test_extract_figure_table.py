@@ -44,6 +44,14 @@ SEIZURES = [
     pytest.param(Row("Sáng 9/5, công an bắt quả tang Lò Văn Pọm đang giao cho người mua một túi nilon màu đen. Bên "
                      "trong túi có 2 bánh heroin và 300 viên ma túy tổng hợp.",
                      ["incident - s=1 heroin:2brick synthetic_pills:300pill"]), id="a-black-bag-holding-the-drugs"),
+    pytest.param(Row("Chiều 4/4, hải quan phát hiện gần 3 kg cần sa khô trong thùng quà. Kết quả cân xác định số cần sa "
+                     "nặng 2.860 gam.", ["incident - cannabis:2860g"]), id="a-weight-in-kg-then-in-grams"),
+    pytest.param(Row("Sáng 6/6, tổ công tác phát hiện 5 gói hình hộp bọc giấy bạc chứa ma túy đá, tổng trọng lượng 5 kg, "
+                     "cùng 3 bánh heroin.", ["incident - meth_crystal:5kg heroin:3brick"]),
+                 id="the-weight-of-the-bags-contents"),
+    pytest.param(Row("Ngày 1/7, công an bắt Vũ Văn Hào cất giấu 1 kg ma túy đá. Khám xét nơi ở của Hào, công an thu thêm "
+                     "350 gam ma túy đá, nâng tổng số ma túy đá thu giữ lên 1,35 kg.", ["incident - s=1 meth_crystal:1.35kg"]),
+                 id="a-total-over-parts-in-another-unit"),
 ]
 
 

@@ -364,6 +364,15 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
     for i in range(len(out) - 2, -1, -1):  # "gần 2.000 viên và hơn 3 kg ma túy tổng hợp"
         if out[i].shares_next_drug and out[i].drug is None:
             out[i].drug, out[i].drug_span = out[i + 1].drug, out[i + 1].drug_span
+    for i in range(len(out) - 1):  # '7 gói ... chứa ma túy đá, tổng trọng lượng 7 kg': the weight of the bags'
+        nxt = out[i + 1]  # contents, whose drug the bags named (they go as a container below)
+        if not (out[i].container and nxt.weight_of_previous and nxt.drug is None):
+            continue
+        held = drugs_in(lower, out[i].end, nxt.start)
+        if held:
+            nxt.drug, nxt.drug_span, nxt.weight_of_previous = held[-1][2], held[-1][:2], False
+        elif out[i].drug is not None:
+            nxt.drug, nxt.drug_span, nxt.weight_of_previous = out[i].drug, out[i].drug_span, False
     return [q for i, q in enumerate(out)
             if not (q.container and (_contents_measured(q, out[i + 1:], lower)
                                      or _contents_measured_before(q, out[:i], lower)))]

@@ -137,6 +137,8 @@ def page_blocks(text: str, lower: str, title_lower: str | None = None) -> list[B
             role, reason = "related", "an inline link to another article"
         elif _FURNITURE.match(line) and len(line) < 120:
             role, reason = "furniture", "page furniture (share, comments, tags, counters)"
+        elif len(line) < 80 and text[a:b].isupper() and not any(c.isdigit() for c in line):
+            role, reason = "furniture", "a section label in capitals ('THỜI SỰ - AN NINH TRẬT TỰ')"
         elif _DATELINE.match(line):
             role, reason = "dateline", "a date-time line"
         elif _same_as_title(line, title_words) and not _is_prose(line):

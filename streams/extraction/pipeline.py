@@ -519,6 +519,8 @@ def _select_quantities(quantities: list[Quantity], incident: bool) -> list[Quant
         if incident and len(unique) > 1:
             unique = [q for q in unique if not any(_restates(q, exact) for exact in unique if exact is not q)]
         keep.extend(unique)
+    if incident:
+        keep = _one_mass_per_drug(keep)
     named = [q for q in keep if q.drug not in lx.GENERIC_DRUGS]
     keep = [q for q in keep if not any(n.unit == q.unit and _close(n.value, q.value) and _names(n, q) for n in named)]
     if incident:  # 'gần 30 kg ma túy các loại' over '27,4 kg ma túy đá, 2 kg ketamine': the parts' sum told again
@@ -526,6 +528,28 @@ def _select_quantities(quantities: list[Quantity], incident: bool) -> list[Quant
         keep = [q for q in keep if not (q.drug == "unspecified" and q.unit in MASS_FACTOR_KG and named_kg > 0
                                         and _sum_restated(q.value * MASS_FACTOR_KG[q.unit], q.qualifier, named_kg))]
     return sorted(keep, key=lambda q: q.start)
+
+
+def _one_mass_per_drug(quantities: list[Quantity]) -> list[Quantity]:
+    """A weight told in kg and again in grams ('gần 2 kg cần sa' ... '1.824 gam'): the exact one, once;
+    a stated total over parts told in another unit: the total."""
+    def kg(q: Quantity) -> float:
+        return q.value * MASS_FACTOR_KG[q.unit]
+    masses = [q for q in quantities if q.unit in MASS_FACTOR_KG]
+    drop: set[int] = set()
+    totals = {_schema_drug(q.drug or "unspecified", q.unit) for q in masses if q.is_total}
+    for q in masses:  # '... thu thêm 470 gam, nâng tổng số ma túy đá lên 1,47 kg': the total in any unit wins
+        if not q.is_total and _schema_drug(q.drug or "unspecified", q.unit) in totals:
+            drop.add(id(q))
+    for q in masses:
+        for e in masses:
+            if e is q or e.unit == q.unit or id(e) in drop or _schema_drug(e.drug or "unspecified", e.unit) != \
+                    _schema_drug(q.drug or "unspecified", q.unit):
+                continue
+            if (_close(kg(q), kg(e)) and q.start > e.start) or _restates(replace(q, value=kg(q)), replace(e, value=kg(e))):
+                drop.add(id(q))
+                break
+    return [q for q in quantities if id(q) not in drop]
 
 
 def _names(named: Quantity, generic: Quantity) -> bool:
@@ -807,7 +831,7 @@ def _read_article(norm: Normalized, item: NewsItem, blocks: list[Block], title_n
                   page: PlaceDecision | None = None) -> list[SeizureEvent]:
     """The events of one article (or one teaser of a listing page), appended to ``events``."""
     sentences = _analyse(norm, item.published, blocks)
-    lead = next((n for n, b in enumerate(blocks) if b.role == "lead"), 0)
+    lead = next((n for n, b in enumerate(blocks) if b.role in ("lead", "body")), 0)  # the first paragraph read
     read = [(b.start, b.end) for b in blocks if b.read]
 
     def provinces_in(start: int, end: int) -> set[str]:
