@@ -80,3 +80,20 @@ def test_a_teaser_headline_with_an_abbreviated_place_is_a_headline() -> None:
     assert run(Row(page, title="Kết quả tìm kiếm: ketamine", published="2026-03-12")) == [
         "incident Đà Nẵng s=2 ketamine:120g", "incident Hồ Chí Minh s=1 ketamine:3kg",
         "incident Khánh Hòa s=1 ketamine:15g"]
+
+
+def test_a_commune_of_the_listing_page_s_own_province_keeps_its_place() -> None:
+    """On a province's news page, a teaser's commune of that province is not dropped because the teaser
+    names another province as a destination."""
+    page = "\n\n".join([
+        "An ninh trật tự - Tin tức Hưng Yên",
+        "Văn Lâm: Bắt đối tượng tàng trữ heroin\n02/04/2024 | 10:00\nCông an huyện Văn Lâm bắt quả tang Đỗ Văn Nam "
+        "(SN 1985) tàng trữ 8 gói heroin.",
+        "Khoái Châu: Thu giữ 200 viên thuốc lắc\n01/04/2024 | 09:00\nCông an huyện Khoái Châu bắt giữ một đối tượng tại "
+        "thị trấn Khoái Châu, thu 200 viên thuốc lắc chuẩn bị mang đến các quán bar ở Hà Nội.",
+        "Mỹ Hào: Bắt 2 đối tượng mua bán ma túy đá\n31/03/2024 | 08:00\nCông an thị xã Mỹ Hào bắt 2 đối tượng, thu 15 "
+        "gam ma túy đá.",
+    ])
+    assert run(Row(page, title="An ninh trật tự - Tin tức Hưng Yên", published="2024-04-02")) == [
+        "incident Hưng Yên s=1 heroin:8package", "incident Hưng Yên s=1 ecstasy:200pill",
+        "incident Hưng Yên s=2 meth_crystal:15g"]

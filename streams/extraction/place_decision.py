@@ -96,7 +96,8 @@ class ArticlePlaces:
     def build(cls, candidates: list[PlaceCandidate], title: list[PlaceCandidate], title_lower: str,
               lead_end: int, page: PlaceDecision | None = None) -> ArticlePlaces:
         """``page``: the place of the whole page, for a teaser of a listing page that names none itself."""
-        candidates = _supported(candidates, title)
+        page_province = page.province if page is not None and page.province is not None else None
+        candidates = _supported(candidates, title, page_province)
         main = _main(candidates, title, title_lower, lead_end)
         if main.province is None and page is not None and page.province is not None:
             main = PlaceDecision(page.province, page.country, None, f"the listing page's place ({page.reason})")
@@ -106,7 +107,8 @@ class ArticlePlaces:
         return [c for c in self.candidates if any(a <= c.start < b for a, b in spans)]
 
 
-def _supported(candidates: list[PlaceCandidate], title: list[PlaceCandidate]) -> list[PlaceCandidate]:
+def _supported(candidates: list[PlaceCandidate], title: list[PlaceCandidate],
+               page_province: Province | None = None) -> list[PlaceCandidate]:
     """Leave out a commune or district that the gazetteer places in a province the text never names,
     when the text does name other provinces: 'thị trấn Đức Phổ' in a story of Quảng Ngãi's police is
     not the namesake commune of Lâm Đồng (the gazetteer knows only today's units)."""
@@ -115,6 +117,8 @@ def _supported(candidates: list[PlaceCandidate], title: list[PlaceCandidate]) ->
              and c.cue != "khai" and m.province.country == "VN"}  # a testimony names no province of the story
     if not named:
         return candidates
+    if page_province is not None:
+        named.add(_key(page_province))  # a listing page's own province ('Tin tức Thái Bình') names its teasers'
     return [c for c in candidates if c.abroad or any(m.level in ("province", "country") for m in c.mentions)
             or _key(c.province) in named]
 
