@@ -79,6 +79,12 @@ ROWS = [
                      "ở thị trấn Bavet, sát cửa khẩu Mộc Bài, thu 1,2 kg ma túy đá.",
                      ["incident Svay Rieng s=2 meth_crystal:1.2kg"], published="2023-10-12"),
                  id="next-to-a-border-gate-is-no-place"),
+    pytest.param(Row("Tối 3/5, tổ công tác bắt 2 người đang nhận 6 bánh heroin tại ấp Bình Dương, xã Phú "
+                     "Hữu, huyện An Phú.", ["incident An Giang s=2 heroin:6brick"], published="2022-05-05"),
+                 id="a-hamlet-named-like-a-province"),
+    pytest.param(Row("Công an TP Hà Nội vừa phá đường dây vận chuyển ma túy từ khu vực biên giới Cao Bằng về Hà Nội, "
+                     "bắt 3 đối tượng tại quận Hoàng Mai, thu 2 kg ma túy đá.", ["incident Hà Nội s=3 meth_crystal:2kg"],
+                     published="2022-05-05"), id="from-the-border-area-is-an-origin"),
 ]
 
 

@@ -305,7 +305,8 @@ def _partner_soil(own: list[PlaceCandidate], figure_spans: list[tuple[int, int]]
     return None
 
 
-_UNIT_LOCATIVE = re.compile(r"\b(?:tại|ở) (?:huyện|tỉnh|bản|xã|thị trấn|quận|thành phố|làng|phum|khu vực) ")
+_UNIT_LOCATIVE = re.compile(r"\b(?:tại|ở) (?:huyện|tỉnh|xã|thị trấn|quận|thành phố|phum) ")
+"""Administrative units the gazetteer knows in Vietnam (villages, 'bản', 'thôn', are not in it)."""
 
 
 def _unknown_locative(figure_spans: list[tuple[int, int]], lower: str, article: ArticlePlaces) -> bool:

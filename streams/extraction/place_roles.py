@@ -166,9 +166,13 @@ def _role(lower: str, start: int, floor: int) -> tuple[PlaceRole, str | None]:
             role = lx.PLACE_CUES.get(phrase)
             if role is None:
                 continue
-            if role == "seizure" and i - n >= 0 and words[i - n][1] in lx.DIRECTION_BEFORE_LOCATIVE:
-                word = words[i - n][1]
-                return lx.DIRECTION_BEFORE_LOCATIVE[word], f"{word} {phrase}"  # type: ignore[return-value]
+            if role == "seizure":
+                k = i - n
+                while k >= 0 and words[k][1] in _AREA_FILLER:  # 'từ khu vực biên giới X', 'vào vùng biên giới X'
+                    k -= 1
+                if k >= 0 and words[k][1] in lx.DIRECTION_BEFORE_LOCATIVE:
+                    word = words[k][1]
+                    return lx.DIRECTION_BEFORE_LOCATIVE[word], f"{word} {phrase}"  # type: ignore[return-value]
             if phrase == "ở" and _PERSON_BEFORE_O.search(lower, max(floor, words[i][0] - 40), start):
                 return "residence", "người … ở"  # 'một người Lào ở huyện Viêng Xay': where someone lives
             if role == "seizure":
@@ -183,6 +187,8 @@ def _role(lower: str, start: int, floor: int) -> tuple[PlaceRole, str | None]:
     return "other", None
 
 
+_AREA_FILLER = frozenset({"khu", "vực", "vùng", "địa", "bàn", "phận", "các", "tuyến"})
+"""Words of an area between a direction and its place cue ('từ khu vực biên giới')."""
 LOCATIVE_VERB_WORDS = 5
 """How far before 'tại' / 'ở' a verb still governs it ('mua số hàng cấm trên tại TP HCM')."""
 
@@ -199,6 +205,8 @@ def _locative_override(before: list[str]) -> tuple[PlaceRole, str] | None:
                 return None
             role = lx.PLACE_CUE_BEFORE_LOCATIVE.get(phrase)
             if role:
+                if role in ("origin", "destination") and i - n >= 0 and before[i - n] == "đang":
+                    return None  # 'bắt 2 người đang nhận 6 bánh heroin tại X': caught in the act, at X
                 return role, phrase  # type: ignore[return-value]
     return None
 

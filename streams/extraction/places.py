@@ -98,6 +98,8 @@ _PERSON_WORDS = (
     " ông bà anh chị em cháu cô chú bác cụ"
 )
 _PERSON_PREV = set(_PERSON_WORDS.split())
+_HAMLET_PREV = {"ấp", "thôn", "bản", "xóm", "buôn", "làng", "khóm", "sóc", "tổ", "đội"}
+"""A name right after one of these is a hamlet's ('ấp Khánh Hòa, xã Khánh An'), not the province it echoes."""
 _CUES = {"tại", "ở", "về", "đến", "tới", "từ", "khỏi", "vào", "sang", "qua", "ra", "nước", "thuộc"}
 # The word(s) right before a run of capitalised words: an administrative prefix, a cue that
 # what follows is no province (street, market, person, newspaper), or a locative cue.
@@ -108,7 +110,7 @@ for _w in ("thành phố", "thị xã", "thị trấn", "đặc khu", "thủ đ�
 for _w in ("đường", "phố", "ngõ", "ngách", "hẻm", "kiệt", "đại lộ", "quốc lộ", "tỉnh lộ", "chợ", "cầu", "bến xe",
            "sân bay", "khách sạn", "nhà hàng", "trường", "báo", "đài", "tàu", "ông", "bà", "anh", "chị", "em",
            "cháu", "cô", "chú", "bác", "cụ", "tên", "đối tượng", "bị can", "bị cáo", "nghi phạm", "vợ", "chồng",
-           "thằng", "lão"):
+           "thằng", "lão", *sorted(_HAMLET_PREV)):
     _BEFORE[_w] = "other"
 for _w in _CUES:
     _BEFORE[_w] = "cue"
@@ -407,7 +409,7 @@ def _judge(span: tuple[int, str], i: int, keys: list[str], sy: list, work: str, 
     if prefix is not None:
         got = _prefixed(k, prefix, idx)
         return (start, end, prefix, *got) if got else None
-    if prev in _PERSON_PREV:
+    if prev in _PERSON_PREV or prev in _HAMLET_PREV:
         return None
     best = _PROVINCE_LEVEL.get(k, _UNSEEN)
     if best is _UNSEEN:
