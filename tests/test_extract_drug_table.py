@@ -23,6 +23,12 @@ ROWS = [
     pytest.param(Row("Ngày 3/6, tổ công tác bắt Sồng A Lử vận chuyển 4.000 viên hồng phiến. Kiểm tra bao tải, lực "
                      "lượng chức năng phát hiện 4.000 viên ma túy tổng hợp.", ["incident - s=1 meth_pills:4000pill"]),
                  id="a-pill-count-told-again-with-the-generic-name"),
+    pytest.param(Row("Tối 8/3, tổ công tác bắt Vi Văn Khải, thu trong cốp xe 0,8 kg chất bột màu trắng và 300 viên "
+                     "nén màu xanh. Khải khai đó là ketamine và thuốc lắc.",
+                     ["incident - s=1 ketamine:0.8kg ecstasy:300pill"]), id="substances-named-in-their-order"),
+    pytest.param(Row("Ngày 2/9, công an bắt Lầu A Chớ, thu 1.500 viên nén màu đỏ và 200 gam tinh thể màu trắng. "
+                     "Giám định xác định các viên nén là ma túy tổng hợp dạng hồng phiến, tinh thể là ma túy đá.",
+                     ["incident - s=1 meth_pills:1500pill meth_crystal:200g"]), id="two-substances-named-one-by-one"),
 ]
 
 

@@ -390,6 +390,10 @@ SUBSTANCE = re.compile(r"(?:chất |khối |cục )?(?P<substance>tinh thể|vi�
 """A substance described by its look; its drug is what the text later says it is."""
 SUBSTANCE_NAMED = re.compile(
     r"(?P<substance>tinh thể|viên nén|viên nang|bột|thảo mộc|lá khô|cỏ khô|chất lỏng|nhựa)[^.;]{0,50}?"
-    r"\b(?:là|chính là|được xác định là|là loại|xác định là|khai là|đều là|đó là)\s+(?:chất\s+)?(?P<drug>.{0,40})"
+    r"\b(?:là|chính là|được xác định là|là loại|xác định là|khai là|đều là|đó là)\s+(?:chất\s+)?(?=(?P<drug>.{0,40}))"
 )
 """'số tinh thể là ma túy đá, số viên nén là thuốc lắc', 'giám định xác định đây là ...' (read by drug scan)."""
+SUBSTANCES_NAMED_IN_ORDER = re.compile(r"\b(?:đó|đây|số hàng|tất cả|chúng) (?:đều )?là\s+(?:chất\s+)?")
+"""'1,5 kg chất bột màu trắng và 870 viên nén ... P. khai đó là ketamine và thuốc lắc': the drugs
+listed after it name the substances described before, in their order."""
+SUBSTANCE_WORD = re.compile(r"\b(?:tinh thể|viên nén|viên nang|bột|thảo mộc|lá khô|cỏ khô|chất lỏng|nhựa)\b")

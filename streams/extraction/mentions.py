@@ -393,7 +393,33 @@ def substance_drugs(lower: str, start: int, end: int) -> dict[str, str]:
         found = drugs_in(lower, m.start("drug"), m.end("drug"))
         if found and found[0][0] - m.start("drug") <= 12:
             out.setdefault(m.group("substance"), found[0][2])
+    for m in lx.SUBSTANCES_NAMED_IN_ORDER.finditer(lower, start, end):
+        _name_in_order(lower, start, m, out)
     return out
+
+
+_LIST_GAP = re.compile(r"\s*(?:,|và|cùng|,\s*và)\s*")
+
+
+def _name_in_order(lower: str, start: int, m: re.Match[str], out: dict[str, str]) -> None:
+    """'... chất bột màu trắng và 870 viên nén ... khai đó là ketamine và thuốc lắc': the drugs
+    listed right after the cue name the distinct substances described before it, one for one."""
+    stop = lower.find(".", m.end())
+    listed = drugs_in(lower, m.end(), len(lower) if stop < 0 else stop)
+    if len(listed) < 2 or listed[0][0] != m.end():
+        return
+    drugs = [listed[0][2]]
+    for prev, cur in zip(listed, listed[1:]):
+        if not _LIST_GAP.fullmatch(lower, prev[1], cur[0]):
+            break
+        drugs.append(cur[2])
+    substances: list[str] = []
+    for s in lx.SUBSTANCE_WORD.finditer(lower, start, m.start()):
+        if s.group() not in substances:
+            substances.append(s.group())
+    if len(drugs) >= 2 and len(substances) == len(drugs):
+        for substance, drug in zip(substances, drugs):
+            out.setdefault(substance, drug)
 
 
 def _contents_measured_before(bag: Quantity, before: list[Quantity], lower: str) -> bool:
