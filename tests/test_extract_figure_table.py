@@ -16,6 +16,10 @@ NOT_SEIZURES = [
 ]
 
 SEIZURES = [
+    pytest.param(Row("Sáng 6/4, tổ công tác bắt Lò Thị Mai, thu trong ba lô 12.000 viên hồng phiến chia thành 60 gói "
+                     "nhỏ và 3 túi ma túy đá, cân được 1,5 kg.",
+                     ["incident - s=1 meth_pills:12000pill meth_crystal:3package meth_crystal:1.5kg"]),
+                 id="a-weight-after-another-drugs-bags-is-theirs"),
     pytest.param(Row("Ngày 14/12, Công an xã Nam Thịnh phát hiện Phạm Văn Hưng cất giấu trong bao thuốc lá 1 gói "
                      "nilon chứa 0,52 gam heroin.", ["incident Thái Bình s=1 heroin:0.52g"], published="2023-12-20"), id="cigarette-pack-is-a-hiding-place"),
     pytest.param(Row("Kiểm tra ba lô, tổ công tác thu giữ 3 kg ketamine (1 kg/gói).",

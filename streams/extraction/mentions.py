@@ -447,6 +447,8 @@ def _contents_measured(bag: Quantity, after: list[Quantity], lower: str) -> bool
             elif q.weight_of_previous and bag.substance is not None:  # "... chứa tinh thể màu trắng, tổng 4,2 kg"
                 q.substance, q.weight_of_previous = bag.substance, False
             return True
+        if q.drug is not None and bag.drug is not None and q.drug != bag.drug:
+            return False  # '150 gói nhỏ và 2 túi ma túy đá, cân được 2,04 kg': the weight is the next drug's
     return False
 
 
