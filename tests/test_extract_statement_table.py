@@ -100,6 +100,10 @@ PEOPLE = [
                  id="the-one-stopped-gives-his-name"),
     pytest.param(Row("Ngày 21/10, hải quan phát hiện một nữ hành khách mang 900 gam cocaine. Hành khách này đã bị tạm "
                      "giữ để điều tra.", ["incident - s=1 cocaine:900g"]), id="this-passenger-was-held"),
+    pytest.param(Row("Chiều 14/5, Công an xã Mường Bú bắt quả tang hai vợ chồng đang bán 30 tép heroin cho người nghiện.",
+                     ["incident Sơn La s=2 heroin:30dose"]), id="a-couple-is-two"),
+    pytest.param(Row("Ngày 9/3, soi chiếu lô hàng bánh kẹo, hải quan phát hiện 2.500 viên thuốc lắc giấu trong các hộp "
+                     "kẹo; chủ hàng đã bị tạm giữ.", ["incident - s=1 ecstasy:2500pill"]), id="the-owner-of-the-goods-was-held"),
     pytest.param(Row("Chiều 2/7, công an bắt quả tang Y Krông (SN 1999) tàng trữ 20 gói heroin. Vợ của Y Krông là H Lan "
                      "(24 tuổi) cho biết không biết chồng cất giấu ma túy.", ["incident - s=1 heroin:20package"]),
                  id="a-name-with-a-lone-letter-and-his-wife-a-witness"),

@@ -154,7 +154,7 @@ CASE_NOT_DRUG = re.compile(
 )
 PERSON_UNIT = (
     r"đối tượng|bị can|bị cáo|nghi phạm|nghi can|đồng phạm|công dân|nhân viên|thuyền viên|tài xế|hành khách|"
-    r"phụ nữ|nam thanh niên|thanh niên|"
+    r"phụ nữ|nam thanh niên|thanh niên|vợ chồng|anh em ruột|anh em|chị em|mẹ con|bố con|cha con|"
     r"người đàn ông|người phụ nữ|người nước ngoài|người quốc tịch|người mang quốc tịch|người"
 )
 PERSON_NOT_SUSPECT = re.compile(
@@ -180,11 +180,11 @@ ONE_CAUGHT_RE = re.compile(
     r"\b(?:bắt giữ|bắt quả tang|bắt khẩn cấp|tạm giữ hình sự|tạm giữ|khởi tố bị can|khống chế|chặn bắt)\s+"
     r"(?P<num>một\s+|1\s+)?(?:nữ\s+|nam\s+)?(?:hành khách|du khách|đối tượng này|đối tượng trên|đối tượng|người đàn ông|"
     r"phụ nữ|"
-    r"người (?:lào|campuchia|trung quốc|thái lan|nước ngoài|quốc tịch)|"
+    r"người (?:lào|campuchia|trung quốc|thái lan|nước ngoài|quốc tịch|mang quốc tịch)|"
     r"người phụ nữ|người này|thanh niên|chủ nương|chủ nhà|tài xế|lái xe|nghi phạm|người vận chuyển|"
     r"người điều khiển)(?!\s*(?:\d|người|khác|nói trên cùng))"
     r"|\b(?:người cầm lái|người điều khiển|tài xế|lái xe|người đàn ông|người phụ nữ|nghi phạm|người này|"
-    r"hành khách này|du khách này|đối tượng này)"
+    r"hành khách này|du khách này|đối tượng này|(?:nữ |nam )?hành khách|chủ hàng|chủ xe)"
     r"(?P<num2>)\s+(?:đã\s+)?bị\s+(?:khống chế|bắt giữ|bắt|tạm giữ)\b"
 )
 """'bắt giữ một nữ hành khách', 'tạm giữ hình sự người này', 'bắt giữ chủ nương': one person caught, no numeral."""
