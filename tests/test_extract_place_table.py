@@ -85,6 +85,9 @@ ROWS = [
     pytest.param(Row("Công an TP Hà Nội vừa phá đường dây vận chuyển ma túy từ khu vực biên giới Cao Bằng về Hà Nội, "
                      "bắt 3 đối tượng tại quận Hoàng Mai, thu 2 kg ma túy đá.", ["incident Hà Nội s=3 meth_crystal:2kg"],
                      published="2022-05-05"), id="from-the-border-area-is-an-origin"),
+    pytest.param(Row("Công an tỉnh Yên Bái vừa bắt Giàng A Chứ khi đang vận chuyển 5 bánh heroin qua khu vực rừng "
+                     "giáp ranh tỉnh Lào Cai.", ["incident Yên Bái s=1 heroin:5brick"], published="2022-05-05"),
+                 id="the-forest-bordering-a-province-is-not-in-it"),
 ]
 
 

@@ -290,12 +290,12 @@ MIXTURE_GAP = re.compile(r"\s*(?:,|và|hoặc|cùng|lẫn)\s*")
 # --- place roles: the word that governs a place name (read by place_roles, nearest cue wins)
 _PLACE_CUE_WORDS: dict[str, tuple[str, ...]] = {
     "seizure": ("tại", "ở", "trên địa bàn", "địa bàn", "địa phận", "trên địa phận", "khu vực", "thuộc",
-                "đoạn qua", "đoạn thuộc", "đoạn đi qua", "gần", "vùng biên giới", "biên giới", "giáp ranh",
+                "đoạn qua", "đoạn thuộc", "đoạn đi qua", "gần", "vùng biên giới", "biên giới",
                 "khu vực biên giới", "nội địa"),
     "residence": ("trú", "ngụ", "cư trú", "thường trú", "tạm trú", "hktt", "hộ khẩu", "quê", "quê quán", "nơi ở",
                   "sinh sống", "đến từ", "người", "quốc tịch", "dân tộc"),
     "origin": ("từ", "xuất phát từ", "mua", "lấy"),
-    "other": ("giáp ranh với", "giáp với", "tiếp giáp với", "giáp biên với", "sát", "cách", "đối diện"),
+    "other": ("giáp ranh", "giáp ranh với", "giáp với", "tiếp giáp với", "giáp biên với", "sát", "cách", "đối diện"),
     "destination": ("về", "sang", "đến", "tới", "vào", "lên", "xuống", "ra", "đi", "cho"),
     "route": ("qua", "nhập cảnh", "xuất cảnh", "quá cảnh", "trung chuyển", "tuyến", "cảnh qua", "cao tốc"),
     "agency": ("công an", "biên phòng", "bđbp", "hải quan", "cảnh sát", "csđt", "pc04", "pc47", "c04",

@@ -36,7 +36,7 @@ the place is theirs ('Theo lời khai, Phong mua tại ...' tells the testimony 
 _TESTIMONY = re.compile(r"(?<!triển )(?<!công )\b(?:khai|thừa nhận|thú nhận)\b(?!\s+(?:thác|mạc|trương|giảng|triển))")
 _PERSON_BEFORE_O = re.compile(r"(?<![\d\s])\s*\b(?:một |1 )?(?:người|đối tượng|tên|khách|mối|đầu nậu|chủ hàng)\b"
                               r"(?:\s+[^\s\d]+){0,3}\s+ở\s+(?:[^\s]+\s+){0,4}$")
-_BORDER_CUES = frozenset({"biên giới", "vùng biên giới", "khu vực biên giới", "giáp ranh"})
+_BORDER_CUES = frozenset({"biên giới", "vùng biên giới", "khu vực biên giới"})
 LOOK_BACK_WORDS = 9
 """Words looked at before a chain for its governing cue: enough for 'tại nhà riêng ở thôn 3,'."""
 
