@@ -477,6 +477,8 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
                 continue
             if _ONE_OF_BEFORE.search(before):
                 continue  # 'một trong hai đối tượng ... chạy vào rừng': the group, not those caught
+            if _MEMBERS_BEFORE.search(before) and any(c.field == "suspects" and c.start >= clause_floor for c in out):
+                continue  # 'tạm giữ 4 người gồm chủ quán và 3 nhân viên': who the 4 are, not more people
             if _LED_BY_BEFORE.search(before):
                 continue  # "do 1 đối tượng người Lào cầm đầu": the agent of a passive, not someone caught
             linked = _cued(_CASE_LINK_BEFORE, _LINK_WORDS, before)
@@ -510,6 +512,7 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
     return sorted(out, key=lambda c: c.start)
 
 
+_MEMBERS_BEFORE = re.compile(r"\b(?:gồm|bao gồm|gồm có)\b[^.;]{0,40}$")
 _ONE_OF_BEFORE = re.compile(r"\b(?:một|1|một người|một đối tượng) trong (?:số )?$")
 _TRIED_BEFORE = re.compile(r"\b(?:xét xử|truy tố|đưa ra xét xử|tuyên án|cáo trạng)\b[^.;]{0,30}$")
 """'mở phiên tòa xét xử 3 bị cáo': the defendants of a drug trial are its suspects."""
