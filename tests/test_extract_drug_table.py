@@ -29,6 +29,10 @@ ROWS = [
     pytest.param(Row("Ngày 2/9, công an bắt Lầu A Chớ, thu 1.500 viên nén màu đỏ và 200 gam tinh thể màu trắng. "
                      "Giám định xác định các viên nén là ma túy tổng hợp dạng hồng phiến, tinh thể là ma túy đá.",
                      ["incident - s=1 meth_pills:1500pill meth_crystal:200g"]), id="two-substances-named-one-by-one"),
+    pytest.param(Row("Ngày 5/7, hải quan kiểm tra container, phát hiện 40 kg chất bột màu trắng, giám định là ketamine. "
+                     "Trong một thùng khác có 8 bánh chất bột màu trắng được bọc băng dính, cân được 8,2 kg, là cocaine.",
+                     ["incident - ketamine:40kg cocaine:8brick cocaine:8.2kg"]),
+                 id="two-white-powders-each-named-after-it"),
 ]
 
 

@@ -389,7 +389,7 @@ SUBSTANCE = re.compile(r"(?:chất |khối |cục )?(?P<substance>tinh thể|vi�
                        r"chất lỏng|nhựa (?:màu )?đen|nhựa)\b")
 """A substance described by its look; its drug is what the text later says it is."""
 SUBSTANCE_NAMED = re.compile(
-    r"(?P<substance>tinh thể|viên nén|viên nang|bột|thảo mộc|lá khô|cỏ khô|chất lỏng|nhựa)[^.;]{0,50}?"
+    r"(?P<substance>tinh thể|viên nén|viên nang|bột|thảo mộc|lá khô|cỏ khô|chất lỏng|nhựa)[^.;]{0,60}?"
     r"\b(?:là|chính là|được xác định là|là loại|xác định là|khai là|đều là|đó là)\s+(?:chất\s+)?(?=(?P<drug>.{0,40}))"
 )
 """'số tinh thể là ma túy đá, số viên nén là thuốc lắc', 'giám định xác định đây là ...' (read by drug scan)."""

@@ -384,30 +384,42 @@ def _substance(lower: str, at: int) -> str | None:
     return m.group("substance") if m else None
 
 
-def substance_drugs(lower: str, start: int, end: int) -> dict[str, str]:
-    """What the text says its described substances are: 'số tinh thể là ma túy đá' -> {'tinh thể': 'meth_crystal'}."""
-    out: dict[str, str] = {}
+def substance_drugs(lower: str, start: int, end: int) -> list[tuple[int, str, str]]:
+    """Where the text says what its described substances are, in text order: 'số tinh thể là ma túy
+    đá' -> [(at, 'tinh thể', 'meth_crystal')]. A substance takes the first naming after it (two
+    white powders of one page may be two drugs: '... chất bột ... là ketamine. ... 12 bánh chất bột
+    ..., là cocaine')."""
+    out: list[tuple[int, str, str]] = []
     if " là " not in lower[start:end]:
         return out
     for m in lx.SUBSTANCE_NAMED.finditer(lower, start, end):
         found = drugs_in(lower, m.start("drug"), m.end("drug"))
         if found and found[0][0] - m.start("drug") <= 12:
-            out.setdefault(m.group("substance"), found[0][2])
+            out.append((m.start("drug"), m.group("substance"), found[0][2]))
     for m in lx.SUBSTANCES_NAMED_IN_ORDER.finditer(lower, start, end):
-        _name_in_order(lower, start, m, out)
-    return out
+        out.extend(_name_in_order(lower, start, m))
+    return sorted(out)
 
 
-_LIST_GAP = re.compile(r"\s*(?:,|và|cùng|,\s*và)\s*")
+def substance_drug(names: list[tuple[int, str, str]], substance: str, at: int) -> str | None:
+    """The drug the first naming of ``substance`` after ``at`` gives, else the last one before it."""
+    before = None
+    for pos, named, drug in names:
+        if named != substance:
+            continue
+        if pos >= at:
+            return drug
+        before = drug
+    return before
 
 
-def _name_in_order(lower: str, start: int, m: re.Match[str], out: dict[str, str]) -> None:
+def _name_in_order(lower: str, start: int, m: re.Match[str]) -> list[tuple[int, str, str]]:
     """'... chất bột màu trắng và 870 viên nén ... khai đó là ketamine và thuốc lắc': the drugs
     listed right after the cue name the distinct substances described before it, one for one."""
     stop = lower.find(".", m.end())
     listed = drugs_in(lower, m.end(), len(lower) if stop < 0 else stop)
     if len(listed) < 2 or listed[0][0] != m.end():
-        return
+        return []
     drugs = [listed[0][2]]
     for prev, cur in zip(listed, listed[1:]):
         if not _LIST_GAP.fullmatch(lower, prev[1], cur[0]):
@@ -417,9 +429,9 @@ def _name_in_order(lower: str, start: int, m: re.Match[str], out: dict[str, str]
     for s in lx.SUBSTANCE_WORD.finditer(lower, start, m.start()):
         if s.group() not in substances:
             substances.append(s.group())
-    if len(drugs) >= 2 and len(substances) == len(drugs):
-        for substance, drug in zip(substances, drugs):
-            out.setdefault(substance, drug)
+    if len(drugs) < 2 or len(substances) != len(drugs):
+        return []
+    return [(m.end(), substance, drug) for substance, drug in zip(substances, drugs)]
 
 
 def _contents_measured_before(bag: Quantity, before: list[Quantity], lower: str) -> bool:

@@ -32,6 +32,7 @@ from streams.extraction.mentions import (
     drugs_in,
     sentence_figures,
     spared_names,
+    substance_drug,
     substance_drugs,
 )
 from streams.extraction.normalize import Normalized, normalize
@@ -456,14 +457,14 @@ def _is_breakdown(count: Count, primary: dict[str, int]) -> bool:
 
 # --------------------------------------------------------------------------- figures -> seizures
 
-def _resolve_drugs(quantities: list[Quantity], fallback: str | None, named: dict[str, str] | None = None,
+def _resolve_drugs(quantities: list[Quantity], fallback: str | None, named: list[tuple[int, str, str]] | None = None,
                    pill_fallback: str | None = None) -> None:
     previous: Quantity | None = None
     for q in quantities:
         if q.weight_of_previous and previous is not None:
             q.drug = previous.drug
         if q.drug is None and q.substance is not None and named:
-            q.drug = named.get(q.substance)  # 'tinh thể màu trắng' ... 'khai là ma túy đá'
+            q.drug = substance_drug(named, q.substance, q.end)  # 'tinh thể màu trắng' ... 'khai là ma túy đá'
         if q.drug is None and q.unit == "pill" and pill_fallback is not None:
             q.drug = pill_fallback  # '1.000 viên nén màu hồng' in a story of heroin and ma túy tổng hợp
         if q.drug is None:
