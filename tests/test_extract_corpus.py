@@ -10,8 +10,8 @@ from corpus_support import corpus_items, scorer
 from schemas.items import parse_item
 from streams.extraction import extract
 
-TUNED_FLOOR = {"precision": 0.92, "f1": 0.92}
-HOLDOUT_FLOOR = {"precision": 0.84, "f1": 0.84}
+TUNED_FLOOR = {"precision": 0.95, "f1": 0.95}
+HOLDOUT_FLOOR = {"precision": 0.85, "f1": 0.85}
 """Floors a regression must not cross (the measured scores are in the README, a little above)."""
 
 
