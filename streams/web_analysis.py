@@ -9,6 +9,7 @@ incident sums per province), the export from ``streams.export`` over the events 
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -105,9 +106,14 @@ def register(rt: Runtime) -> None:
         return self.json({"by": "month", "kind": "incident", "areas": dict(sorted(areas.items())),
                           "partial": not complete})
 
+    @app.task
+    async def load_places() -> None:
+        await asyncio.to_thread(geo.places)  # 3.6 MB of gazetteer JSON parsed once, off the event loop
+
     @app.page("/api/places")
     async def get_places(self: fweb.View, request: fweb.Request) -> fweb.Response:
-        return self.json({"places": geo.places(), "source": geo.SOURCE})
+        places = await asyncio.to_thread(geo.places)  # cached after the first call; never blocks the loop
+        return self.json({"places": places, "source": geo.SOURCE})
 
     @app.page("/api/openapi.json")
     async def get_openapi(self: fweb.View, request: fweb.Request) -> fweb.Response:
