@@ -7,9 +7,10 @@ an item is extracted, and an item that overruns ``settings.extraction_timeout`` 
 stopped the only way Python code can be stopped from outside: the child is killed (and a
 new one started), and the item becomes an ``extraction_timeout`` dead letter.
 
-One child per worker is enough: the ingest agent handles one message at a time (that is
-what keeps per-partition order and at-least-once simple), so it never has two items in
-flight. The child is started lazily, warmed up (first extraction builds the gazetteer
+One child per worker: the ingest agent writes items to it ahead of time (``submit``, up to
+``depth``) and takes the answers in reading order, so the child extracts while the worker's
+loop publishes (per-partition order and at-least-once are kept by the agent: nothing is
+acknowledged before its outputs are delivered, in reading order). The child is started lazily, warmed up (first extraction builds the gazetteer
 index), and replaced after a kill or a crash; its start-up time is not part of an item's
 budget. It dies with the worker: it exits when its input pipe closes (the worker is
 gone, whatever killed it), and on Linux the kernel also sends it SIGKILL when its parent
@@ -27,11 +28,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
 import struct
 import sys
+import time
+from collections import deque
+from dataclasses import dataclass
 
 from schemas.bounds import FigureBounds
 from schemas.events import SeizureEvent
@@ -49,17 +54,45 @@ WARM_UP_TEXT = ("Ngày 3/5, Công an tỉnh Sơn La bắt quả tang Lò Văn A 
                 "tại bản Púng, xã Chiềng Ban, huyện Mai Sơn.")
 
 
+@dataclass(eq=False)
+class _Job:
+    """One item written to the child, its answer pending."""
+
+    item: NewsItem | ReportItem
+    frame: bytes
+    future: asyncio.Future[list[bytes] | ExtractionFailed]
+    began: float | None = None
+    """When the child began the item (the budget runs from there): the previous answer, or the write."""
+    seconds: float | None = None
+    """How long the child took (set with the answer)."""
+
+
 class ExtractorProcess:
-    """``await extract(item)`` -> the events' wire JSON, or an ``ExtractionFailed``; never raises for an item."""
+    """``await submit(item)`` -> a future of the events' wire JSON, or an ``ExtractionFailed``;
+    ``await extract(item)`` waits for it. Never raises for an item.
+
+    Items are pipelined: up to ``depth`` of them sit in the child's input pipe, so the child
+    starts the next one the moment it answers, while the worker's loop concludes, versions and
+    publishes the previous ones (two cores busy instead of one at a time). Answers come back in
+    the order of the writes. Each item's budget starts when the child begins it; when the head
+    item overruns (or the child dies on it), that item alone fails: the child is replaced and
+    the items written after it are written again to the new child, in order.
+    """
 
     def __init__(self, spec: str, timeout: float, *, bounds: FigureBounds | None = None,
-                 python: str = sys.executable) -> None:
+                 python: str = sys.executable, depth: int = 4) -> None:
         self.spec = spec
         self.timeout = timeout
         self.bounds = bounds
         self.python = python
+        self.depth = max(1, depth)
         self._proc: asyncio.subprocess.Process | None = None
         self._starting: asyncio.Task[asyncio.subprocess.Process] | None = None
+        self._jobs: deque[_Job] = deque()
+        self._lock = asyncio.Lock()  # writes to the child and its replacement, in order
+        self._space = asyncio.Semaphore(self.depth)
+        self._work = asyncio.Event()
+        self._pump: asyncio.Task[None] | None = None
         self.started = 0  # children started so far (a test and the log read it)
         self.killed = 0
 
@@ -104,6 +137,15 @@ class ExtractorProcess:
         return self._proc
 
     async def close(self) -> None:
+        if self._pump is not None:
+            self._pump.cancel()
+            with contextlib.suppress(BaseException):
+                await self._pump
+            self._pump = None
+        for job in self._jobs:
+            if not job.future.done():
+                job.future.cancel()
+        self._jobs.clear()
         if self._starting is not None:
             self._starting.cancel()
             with contextlib.suppress(BaseException):
@@ -118,29 +160,96 @@ class ExtractorProcess:
                 await asyncio.wait_for(proc.wait(), 2.0)
             await _kill(proc)
 
-    # --- one item ---
+    # --- items ---
     async def extract(self, item: NewsItem | ReportItem) -> list[bytes] | ExtractionFailed:
-        try:
-            proc = await self._ready()
-        except RuntimeError as exc:
-            return ExtractionFailed("extraction_error", str(exc))
-        assert proc.stdin is not None
+        return await (await self.submit(item)).future
+
+    async def submit(self, item: NewsItem | ReportItem) -> _Job:
+        """Write ``item`` to the child (waiting while ``depth`` items are pending); its job, whose
+        ``future`` is the answer."""
+        await self._space.acquire()
         payload = item.model_dump_json().encode("utf-8")
-        try:
-            proc.stdin.write(_LEN.pack(len(payload)) + payload)
+        job = _Job(item, _LEN.pack(len(payload)) + payload, asyncio.get_running_loop().create_future())
+        job.future.add_done_callback(lambda _: self._space.release())
+        async with self._lock:
+            if self._jobs and self._proc is not None:
+                proc = self._proc  # pending jobs were written to it: only the pump replaces it, in order
+            else:
+                try:
+                    proc = await self._ready()
+                except RuntimeError as exc:
+                    job.future.set_result(ExtractionFailed("extraction_error", str(exc)))
+                    return job
+            self._jobs.append(job)
+            if len(self._jobs) == 1:
+                job.began = time.monotonic()
+            await self._write(proc, [job])
+        if self._pump is None or self._pump.done():
+            self._pump = asyncio.ensure_future(self._run_pump())
+        self._work.set()
+        return job
+
+    async def _write(self, proc: asyncio.subprocess.Process, jobs: list[_Job]) -> None:
+        assert proc.stdin is not None
+        with contextlib.suppress(ConnectionError, BrokenPipeError):  # a dead child: the pump sees it
+            proc.stdin.write(b"".join(j.frame for j in jobs))
             await proc.stdin.drain()
-            return await asyncio.wait_for(self._answer(proc), self.timeout)
-        except TimeoutError:
-            self.killed += 1
-            log.warning("item %s: extraction overran its %.1f s budget; extractor process %d killed",
-                        item.id[:100], self.timeout, proc.pid)
-            await self._discard(proc)
-            return ExtractionFailed("extraction_timeout",
-                                    f"extraction took more than extraction_timeout={self.timeout:g} s")
-        except (asyncio.IncompleteReadError, ConnectionError, BrokenPipeError) as exc:
-            await self._discard(proc)
-            return ExtractionFailed("extraction_error", f"the extractor process died ({type(exc).__name__}, "
-                                                        f"exit code {proc.returncode})")
+
+    async def _run_pump(self) -> None:
+        """Read the answers in order, settle each job; on an overrun or a dead child, fail the head
+        job and move the others to a new child."""
+        while True:
+            if not self._jobs:
+                self._work.clear()
+                await self._work.wait()
+                continue
+            head, proc = self._jobs[0], self._proc
+            if proc is None:  # replaced after a failure and not restarted yet
+                await self._restart()
+                continue
+            if head.began is None:
+                head.began = time.monotonic()
+            budget = head.began + self.timeout - time.monotonic()
+            failure: ExtractionFailed | None = None
+            try:
+                answer = await asyncio.wait_for(self._answer(proc), max(0.0, budget))
+            except TimeoutError:
+                self.killed += 1
+                log.warning("item %s: extraction overran its %.1f s budget; extractor process %d killed",
+                            head.item.id[:100], self.timeout, proc.pid)
+                failure = ExtractionFailed("extraction_timeout",
+                                           f"extraction took more than extraction_timeout={self.timeout:g} s")
+            except (asyncio.IncompleteReadError, ConnectionError, BrokenPipeError) as exc:
+                failure = ExtractionFailed("extraction_error", f"the extractor process died ({type(exc).__name__}, "
+                                                               f"exit code {proc.returncode})")
+            if failure is not None:
+                self._jobs.popleft()
+                _settle(head, failure)
+                await self._restart(proc)
+                continue
+            self._jobs.popleft()
+            now = time.monotonic()
+            head.seconds = now - head.began
+            if self._jobs:
+                self._jobs[0].began = now
+            _settle(head, answer)
+
+    async def _restart(self, dead: asyncio.subprocess.Process | None = None) -> None:
+        """Replace the child; write the pending jobs to the new one (their budgets start afresh)."""
+        async with self._lock:
+            if dead is not None:
+                await _kill(dead)
+                if self._proc is dead:
+                    self._proc = None
+            try:
+                proc = await self._ready()
+            except RuntimeError as exc:
+                while self._jobs:
+                    _settle(self._jobs.popleft(), ExtractionFailed("extraction_error", str(exc)))
+                return
+            if self._jobs:
+                self._jobs[0].began = None  # set by the pump once the child is up
+                await self._write(proc, list(self._jobs))
 
     async def _answer(self, proc: asyncio.subprocess.Process) -> list[bytes] | ExtractionFailed:
         status = await _read_frame(proc)
@@ -150,11 +259,10 @@ class ExtractorProcess:
             raise ConnectionError(f"protocol error: {status[:20]!r}")
         return [await _read_frame(proc) for _ in range(int(status[1:]))]
 
-    async def _discard(self, proc: asyncio.subprocess.Process) -> None:
-        await _kill(proc)
-        if self._proc is proc:
-            self._proc = None
-        self.prestart()  # the next item should not wait for the import
+
+def _settle(job: _Job, result: list[bytes] | ExtractionFailed) -> None:
+    if not job.future.done():
+        job.future.set_result(result)
 
 
 async def _read_frame(proc: asyncio.subprocess.Process) -> bytes:
@@ -193,6 +301,7 @@ def _child(spec: str, bounds_json: str | None) -> int:
         bounds = FigureBounds.model_validate_json(bounds_json) if bounds_json else None
         extract = load_extractor(spec, bounds)
         extract(NewsItem(id="warm-up", text=WARM_UP_TEXT))  # builds the gazetteer index once
+        gc.freeze()  # the index and the tables are for life: the collector need not walk them again
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which dead-letters items
         send(b"E", f"cannot load the extractor {spec}: {type(exc).__name__}: {exc}".encode("utf-8", "replace"))
         return 1

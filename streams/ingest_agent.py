@@ -9,7 +9,11 @@ is read with manual acks (``stream.noack()``).
 The extractor runs in a child process with a time budget per item
 (``streams.extractor_process``), so the event loop (HTTP, heartbeats, the other agent)
 stays free while an item is extracted and an overrun becomes an ``extraction_timeout``
-dead letter. One message is extracted at a time, in reading order.
+dead letter. Two stages keep both cores busy: the reading loop decodes message N and
+writes its item to the child (up to ``DEPTH`` ahead) while a *publisher* task concludes,
+versions and sends the messages before it, in reading order; the child extracts in the
+meantime. (One item at a time left the child idle while the loop published, and the loop
+idle while the child extracted.)
 
 Sending and waiting are pipelined: the loop sends the outputs of message N and goes on to
 N+1 while an *acker* task waits, in reading order, for the broker's acks of N and then
@@ -35,10 +39,12 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-import time
+import weakref
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from faust.streams import _current_event
 
 from streams.extractor_process import ExtractorProcess
 from streams.ingest import (
@@ -59,6 +65,8 @@ log = logging.getLogger(__name__)
 
 WINDOW = 256
 """Messages whose outputs may be in flight (sent, not yet acknowledged by the broker)."""
+DEPTH = 8
+"""Messages read ahead of the publisher: their items written to (or being extracted by) the child."""
 
 
 @dataclass
@@ -84,53 +92,88 @@ def retriable(exc: BaseException) -> bool:
     return bool(getattr(exc, "retriable", False))
 
 
+@dataclass
+class Pending:
+    """One message read, its item decoded and handed to the extractor; ``result()`` concludes it."""
+
+    event: Any
+    raw: bytes
+    source: Source
+    done: IngestResult | None = None
+    parsed: Any = None
+    job: Any = None
+    now: dt.datetime | None = None
+
+    async def result(self, rt: Runtime) -> IngestResult:
+        if self.done is not None:
+            return self.done
+        produced = await self.job.future
+        return conclude(self.raw, self.parsed, produced, settings=rt.settings, source=self.source, now=self.now,
+                        extraction_seconds=self.job.seconds)
+
+
 async def run_ingest(rt: Runtime, stream: Any) -> None:
-    """The body of the ingest agent."""
+    """The body of the ingest agent: the reading stage (this loop), the publisher, the acker."""
     acking = stream.noack()
     window: asyncio.Queue[InFlight] = asyncio.Queue(maxsize=WINDOW)
-    acker = asyncio.create_task(_ack_in_order(rt, acking, window))
+    ahead: asyncio.Queue[Pending] = asyncio.Queue(maxsize=DEPTH)
     extractor = None if rt.settings.extraction_in_process else ExtractorProcess(
-        rt.settings.extractor, rt.settings.extraction_timeout, bounds=rt.settings.figure_bounds)
+        rt.settings.extractor, rt.settings.extraction_timeout, bounds=rt.settings.figure_bounds, depth=DEPTH)
     if extractor is not None:
         extractor.prestart()
+    tasks = [asyncio.create_task(_ack_in_order(rt, acking, window)),
+             asyncio.create_task(_publish_in_order(rt, ahead, window))]
     try:
         async for event in acking.events():
             msg = event.message
             source = Source(msg.topic, msg.partition, msg.offset, msg.key)
-            raw = as_bytes(msg.value)
-            result = await ingest_one(rt, raw, source, extractor)
-            flight = InFlight(event, result, raw, source)
-            try:
-                result.outputs = versioned(rt, result)
-                flight.futures = await _send(rt, result.outputs)
-            except Exception as exc:  # noqa: BLE001 - not retriable: settle() turns it into a dead letter
-                flight.send_error = exc
-            await window.put(flight)
-            if acker.done():  # it only ends by raising: surface that here
-                acker.result()
+            await ahead.put(await start_one(rt, event, as_bytes(msg.value), source, extractor))
+            for task in tasks:
+                if task.done():  # they only end by raising: surface that here
+                    task.result()
     finally:
-        acker.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await acker
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         if extractor is not None:
             await extractor.close()
 
 
-async def ingest_one(rt: Runtime, raw: bytes, source: Source, extractor: ExtractorProcess | None) -> IngestResult:
-    """``streams.ingest`` decides; the extractor runs in its process with the item's time budget
-    (or, with ``extraction_in_process``, right here in the loop)."""
+async def start_one(rt: Runtime, event: Any, raw: bytes, source: Source,
+                    extractor: ExtractorProcess | None) -> Pending:
+    """``streams.ingest`` decides; the item goes to the extractor process with its time budget
+    (or, with ``extraction_in_process``, is extracted right here in the loop)."""
     s = rt.settings
+    pending = Pending(event, raw, source)
     if extractor is None:
-        return decode_and_extract(raw, settings=s, topic=source.topic, partition=source.partition,
-                                  offset=source.offset, key=source.key)
-    now = dt.datetime.now(dt.UTC)
-    parsed = decode(raw, settings=s, now=now)
-    if parsed.item is None:
-        return conclude(raw, parsed, None, settings=s, source=source, now=now)
-    started = time.perf_counter()
-    produced = await extractor.extract(parsed.item)
-    return conclude(raw, parsed, produced, settings=s, source=source, now=now,
-                    extraction_seconds=time.perf_counter() - started)
+        pending.done = decode_and_extract(raw, settings=s, topic=source.topic, partition=source.partition,
+                                          offset=source.offset, key=source.key)
+        return pending
+    pending.now = dt.datetime.now(dt.UTC)
+    pending.parsed = decode(raw, settings=s, now=pending.now)
+    if pending.parsed.item is None:
+        pending.done = conclude(raw, pending.parsed, None, settings=s, source=source, now=pending.now)
+    else:
+        pending.job = await extractor.submit(pending.parsed.item)
+    return pending
+
+
+async def _publish_in_order(rt: Runtime, ahead: asyncio.Queue[Pending], window: asyncio.Queue[InFlight]) -> None:
+    """Conclude, version and send each message in reading order; hand it to the acker."""
+    while True:
+        pending = await ahead.get()
+        result = await pending.result(rt)
+        flight = InFlight(pending.event, result, pending.raw, pending.source)
+        # item_versions is written in the partition of the message's own event (faust reads it from
+        # the stream's current event, which the reading loop has already moved past)
+        _current_event.set(weakref.ref(pending.event))
+        try:
+            result.outputs = versioned(rt, result)
+            flight.futures = await _send(rt, result.outputs)
+        except Exception as exc:  # noqa: BLE001 - not retriable: settle() turns it into a dead letter
+            flight.send_error = exc
+        await window.put(flight)
 
 
 def versioned(rt: Runtime, result: IngestResult) -> list[Output]:

@@ -107,8 +107,10 @@ async def test_a_new_version_of_an_item_retracts_its_old_events(rt: Any) -> None
     async with rt.agents["ingest"].test_context() as agent:
         await agent.put(json.dumps({"id": "a", "text": "thu 25 bánh heroin"}).encode(), key=b"a")
         await agent.put(json.dumps({"id": "a", "text": "thu 25 bánh heroin"}).encode(), key=b"a")  # same version
+        await settled(rt, 2)  # a publisher task sends, in reading order, after the loop read the message
         assert len(rt.area_events_topic.sent) == 2
         await agent.put(json.dumps({"id": "a", "text": "hội nghị"}).encode(), key=b"a")  # new version: no events
+        await settled(rt, 3)
     old = SeizureEvent.model_validate_json(rt.area_events_topic.sent[0][1])
     retraction = json.loads(rt.area_events_topic.sent[2][1])
     assert retraction == {"type": "retraction", "event_id": old.event_id, "item_id": "a", "cluster_id": None,

@@ -173,3 +173,48 @@ async def test_closing_while_a_child_starts_leaves_none_behind() -> None:
     while _children() - before and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     assert not _children() - before
+
+
+# ---------------------------------------------------------------- pipelining (issue 12: both cores busy)
+
+async def test_items_submitted_ahead_come_back_in_order_as_one_at_a_time() -> None:
+    items = [parse_item(json.loads(p.read_text(encoding="utf-8"))) for p in sorted((CORPUS / "dev").glob("*.json"))[:12]]
+    proc = ExtractorProcess("streams.extraction:extract", timeout=30, depth=4)
+    try:
+        jobs = []
+        for item in items:  # the 5th submit waits until the 1st answer is in: depth bounds the pipe
+            jobs.append(await proc.submit(item))
+        answers = [await j.future for j in jobs]
+    finally:
+        await proc.close()
+    for item, wire in zip(items, answers, strict=True):
+        assert not isinstance(wire, ExtractionFailed), wire
+        assert [SeizureEvent.model_validate_json(w).model_dump() for w in wire] == [e.model_dump() for e in extract(item)]
+    assert all(j.seconds is not None and j.seconds > 0 for j in jobs)
+
+
+async def test_each_budget_starts_when_the_child_begins_its_item() -> None:
+    """Four items of 0.3 s each written at once with a 0.5 s budget: none overruns (the last one
+    waits 0.9 s in the pipe, which is not its time)."""
+    proc = ExtractorProcess(FAKE, timeout=0.5, depth=4)
+    try:
+        jobs = [await proc.submit(news("SPIN 0.3 thu 25 bánh heroin", f"s{i}")) for i in range(4)]
+        answers = [await j.future for j in jobs]
+    finally:
+        await proc.close()
+    assert [len(a) if isinstance(a, list) else a for a in answers] == [1, 1, 1, 1]
+    assert proc.killed == 0 and proc.started == 1
+
+
+async def test_an_overrun_or_a_crash_inside_a_pipeline_fails_that_item_alone() -> None:
+    proc = ExtractorProcess(FAKE, timeout=0.5, depth=8)
+    texts = ["thu 25 bánh heroin", "SPIN 30 heroin", "thu 25 bánh heroin", "CRASH", "thu 25 bánh heroin",
+             "RAISE", "thu 25 bánh heroin"]
+    try:
+        jobs = [await proc.submit(news(t, f"p{i}")) for i, t in enumerate(texts)]
+        answers = [await j.future for j in jobs]
+    finally:
+        await proc.close()
+    got = [a.reason if isinstance(a, ExtractionFailed) else len(a) for a in answers]
+    assert got == [1, "extraction_timeout", 1, "extraction_error", 1, "extraction_error", 1]
+    assert proc.killed == 1 and proc.started == 3  # replaced after the overrun and after the crash
