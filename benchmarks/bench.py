@@ -119,10 +119,11 @@ class Bench:
             started = time.monotonic()
             procs = [worker_process(self.env(settings, p), self.tmp / f"{name}-{p}.log") for p in ports]
             try:
-                spy = None
-                if profile:
+                if profile:  # a profile of the worker at work, not a measured run: stop after it
                     wait_ready(procs[0], f"http://127.0.0.1:{ports[0]}")
+                    follower.wait_for(min(expected // 20, 200), timeout=300, alive=procs[0].alive)
                     spy = start_profile(procs[0].pid, profile, self.tmp / f"{name}.pyspy")
+                    return {"profile": finish_profile(spy), "events_before": follower.count()}
                 ok = follower.wait_for(expected, timeout=max(120.0, n / 20), alive=lambda: all(p.alive() for p in procs),
                                        tick=lambda: [p.sample() for p in procs])
                 if not ok:
@@ -140,8 +141,6 @@ class Bench:
                     child_peak_rss_mb=max(p.child_peak_kb for p in procs) / 1024,
                     worker_cpu_ms_per_item=1000 * sum(p.cpu() for p in procs) / n,
                     child_cpu_ms_per_item=1000 * sum(p.child_cpu for p in procs) / n)
-                if spy is not None:
-                    result["profile"] = finish_profile(spy)
             finally:
                 for p in procs:
                     p.stop()
@@ -285,7 +284,7 @@ CATEGORIES = [  # (label, substrings of a frame): the first that matches a stack
     ("aiokafka consumer + fetch", ("aiokafka/consumer/",)),
     ("aiokafka protocol + connection", ("aiokafka/",)),
     ("faust streams, agents, topics", ("faust/", "mode/")),
-    ("event loop", ("asyncio/", "uvloop")),
+    ("event loop: select, socket writes (on a busy machine also the wait for a core)", ("asyncio/", "selectors", "uvloop")),
 ]
 
 
@@ -307,10 +306,11 @@ def finish_profile(spy: tuple[subprocess.Popen[bytes], Path]) -> dict:
         if not stack or not count.isdigit():
             continue
         frames = stack.split(";")
-        who = "worker"
-        if frames and frames[0].startswith("process "):
-            who = "extractor child" if "extractor_process" in frames[0] else "worker"
-            frames = frames[1:]
+        procs = [f for f in frames if f.startswith("process ")]  # py-spy nests a child under its parent
+        who = "extractor child" if procs and "extractor_process" in procs[-1] else "worker"
+        if who == "worker" and any(f.startswith("Thread._bootstrap") for f in frames):
+            who = "worker, consumer thread"
+        frames = [f for f in frames if not f.startswith("process ")]
         if not frames:
             continue
         label = "other"

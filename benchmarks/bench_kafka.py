@@ -84,35 +84,36 @@ async def consume_all(bootstrap: str, topic: str, expected: int, *, decode: bool
 
 async def topic_bytes(bootstrap: str, topics: list[str]) -> dict[str, tuple[int, int]]:
     """topic -> (records, bytes of keys + values), reading each topic to its fetch high watermark."""
+    return {topic: await _topic_bytes(bootstrap, topic) for topic in topics}
+
+
+async def _topic_bytes(bootstrap: str, topic: str) -> tuple[int, int]:
     from aiokafka import AIOKafkaConsumer
 
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None,
                                 max_partition_fetch_bytes=8 * 1024 * 1024, fetch_max_bytes=64 * 1024 * 1024)
     await consumer.start()
-    out: dict[str, tuple[int, int]] = {}
     try:
-        for topic in topics:
-            tps = await partitions(consumer, topic)
-            if not tps:
-                continue
-            consumer.assign(tps)
-            await consumer.seek_to_beginning(*tps)
-            records = size = 0
-            todo = set(tps)
-            deadline = time.monotonic() + 120
-            while todo and time.monotonic() < deadline:
-                batch = await consumer.getmany(*todo, timeout_ms=500, max_records=10_000)
-                for tp, msgs in batch.items():
-                    records += len(msgs)
-                    size += sum(len(m.key or b"") + len(m.value or b"") for m in msgs)
-                for tp in list(todo):
-                    high = consumer.highwater(tp)
-                    if high is not None and await consumer.position(tp) >= high:
-                        todo.discard(tp)
-            out[topic] = (records, size)
+        tps = await partitions(consumer, topic)
+        if not tps:
+            raise RuntimeError(f"no partitions for {topic}")
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        records = size = 0
+        todo = set(tps)
+        deadline = time.monotonic() + 120
+        while todo and time.monotonic() < deadline:
+            batch = await consumer.getmany(*todo, timeout_ms=500, max_records=10_000)
+            for msgs in batch.values():
+                records += len(msgs)
+                size += sum(len(m.key or b"") + len(m.value or b"") for m in msgs)
+            for tp in list(todo):
+                high = consumer.highwater(tp)
+                if high is not None and await consumer.position(tp) >= high:
+                    todo.discard(tp)
+        return records, size
     finally:
         await consumer.stop()
-    return out
 
 
 async def list_topics(bootstrap: str) -> list[str]:
