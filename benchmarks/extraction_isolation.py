@@ -30,10 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from schemas.items import NewsItem  # noqa: E402
-from streams.extractor_process import ExtractorProcess  # noqa: E402
-from streams.ingest import Source, conclude, decode, decode_and_extract, load_extractor  # noqa: E402
-from streams.settings import Settings  # noqa: E402
+from schemas.items import NewsItem
+from streams.extractor_process import ExtractorProcess
+from streams.ingest import Source, conclude, decode, decode_and_extract, load_extractor
+from streams.settings import Settings
 
 
 def load_payloads(shared: Path) -> list[bytes]:
@@ -71,7 +71,7 @@ async def in_child(payloads: list[bytes], settings: Settings, proc: ExtractorPro
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-async def loop_blocked(work) -> float:  # noqa: ANN001 - a coroutine factory
+async def loop_blocked(work) -> float:
     worst = 0.0
     stop = asyncio.Event()
 

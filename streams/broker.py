@@ -118,7 +118,7 @@ class EmbeddedBroker:
             # own session: a Ctrl-C in the terminal reaches us, and we stop the broker in order
             # ... and it dies with us, however we die (SIGKILL, OOM killer): streams.lifetime
             self._proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-                                          start_new_session=True, preexec_fn=die_with_parent)
+                                          start_new_session=True, preexec_fn=die_with_parent)  # noqa: PLW1509 - prctl only
         except OSError as exc:
             self._close_log()
             raise BrokerError(f"cannot start {argv[0]}: {exc}") from exc

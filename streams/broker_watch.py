@@ -56,18 +56,18 @@ def transition(state: BrokerState, ok: bool, error: str, now: float, *, broker: 
     if ok:
         if state.reachable:
             return state, []
-        lines = [(logging.WARNING, f"broker {broker} answers again after {now - state.since:.0f} s "
-                                   f"({state.failures} failed probes); the worker is ready again")]
+        lines = [(logging.WARNING, (f"broker {broker} answers again after {now - state.since:.0f} s "
+                                    f"({state.failures} failed probes); the worker is ready again"))]
         return BrokerState(reachable=True, since=now), lines
     if state.reachable:
-        lines = [(logging.ERROR, f"broker {broker} unreachable ({error}); the worker is not ready and keeps "
-                                 f"trying; what it had not committed is read again when the broker is back")]
+        lines = [(logging.ERROR, (f"broker {broker} unreachable ({error}); the worker is not ready and keeps "
+                                  f"trying; what it had not committed is read again when the broker is back"))]
         return BrokerState(reachable=False, since=now, failures=1, last_report=now, error=error), lines
     state = replace(state, failures=state.failures + 1, error=error)
     if now - state.last_report < repeat_every:
         return state, []
-    lines = [(logging.ERROR, f"broker {broker} still unreachable after {now - state.since:.0f} s "
-                             f"({state.failures} failed probes; last: {error})")]
+    lines = [(logging.ERROR, (f"broker {broker} still unreachable after {now - state.since:.0f} s "
+                              f"({state.failures} failed probes; last: {error})"))]
     return replace(state, last_report=now), lines
 
 

@@ -244,7 +244,7 @@ def local_stack(web_port: int | None = None, start_timeout: float = 90.0,
         # ... and it dies with `up`, however `up` dies (SIGKILL, OOM killer): streams.lifetime
         proc = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker"], env=env, cwd=str(temp_dir),
                                 stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True, preexec_fn=die_with_parent)
+                                start_new_session=True, preexec_fn=die_with_parent)  # noqa: PLW1509 - prctl only
         stack.callback(_stop_process, proc)
         report(f"worker:    pid {proc.pid}, web port {web_port}, log {log_path}")
 

@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from test_pipeline import produce, wait_for
@@ -57,7 +57,7 @@ def guarded(settings_factory: Callable[..., Settings], start_worker: Callable[..
 def test_every_route_needs_the_token(guarded: Any) -> None:
     bearer = {"Authorization": f"Bearer {TOKEN}"}
     for route in [*ROUTES, "/router/"]:
-        code, body, headers = status(f"{guarded.base_url}{route}")
+        code, _, headers = status(f"{guarded.base_url}{route}")
         assert code == 401, (route, code)
         assert headers.get("WWW-Authenticate", "").startswith("Bearer")
         assert status(f"{guarded.base_url}{route}", {"Authorization": "Bearer wrong"})[0] == 401
@@ -80,16 +80,17 @@ def test_a_browser_gets_a_cookie_once(guarded: Any) -> None:
 def test_the_cli_sends_the_configured_token(guarded: Any) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEIZUREWATCH_")}
     cmd = [sys.executable, "-m", "streams.cli", "tables", "--url", guarded.base_url]
-    refused = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    refused = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60, check=False)
     assert refused.returncode == 1 and "401" in refused.stderr
-    ok = subprocess.run(cmd, env={**env, "SEIZUREWATCH_API_TOKEN": TOKEN}, capture_output=True, text=True, timeout=60)
+    ok = subprocess.run(cmd, env={**env, "SEIZUREWATCH_API_TOKEN": TOKEN}, capture_output=True, text=True,
+                        timeout=60, check=False)
     assert ok.returncode == 0, ok.stderr
 
 
 class Rogue(BaseHTTPRequestHandler):
     """A group member's advertised URL that answers every view with invented totals."""
 
-    requests: list[dict[str, str]] = []
+    requests: ClassVar[list[dict[str, str]]] = []
 
     def do_GET(self) -> None:
         Rogue.requests.append(dict(self.headers))

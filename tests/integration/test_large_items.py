@@ -68,7 +68,7 @@ def test_large_pages_do_not_block_and_overruns_are_dead_lettered(
     asyncio.run(ensure_topics(s))
     w = start_worker(s)
     try:
-        consumed = lambda: metric_sum(w.base_url, "seizurewatch_items_consumed_total")  # noqa: E731
+        consumed = lambda: metric_sum(w.base_url, "seizurewatch_items_consumed_total")
         probe = HealthProbe(w.base_url)
         probe.start()
         started = time.monotonic()
