@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from corpus_support import CORPUS
+from tests_support import alive
 
 from schemas.events import SeizureEvent
 from schemas.items import NewsItem, parse_item
@@ -127,25 +128,18 @@ def test_the_child_dies_with_its_parent(how: signal.Signals) -> None:
     try:
         assert parent.stdout is not None
         child = int(parent.stdout.readline())
-        assert _alive(child)
+        assert alive(child)
         os.kill(parent.pid, how)
         parent.wait(10)
         deadline = time.monotonic() + 10
-        while _alive(child) and time.monotonic() < deadline:
+        while alive(child) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not _alive(child), f"extractor process {child} outlived its parent"
+        assert not alive(child), f"extractor process {child} outlived its parent"
     finally:
         if parent.poll() is None:
             parent.kill()
             parent.wait()
 
-
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def _children() -> set[int]:

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests_support import alive
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST_ALERT_BUDGET = 60.0
@@ -40,14 +41,6 @@ def _run_up(*args: str, env: dict[str, str], timeout: float) -> subprocess.Compl
     return subprocess.run([sys.executable, "-m", "streams.cli", "up", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout, check=False)
 
-
-def _alive(pid: int) -> bool:
-    """True if the pid runs (a zombie counts as gone: it holds no port and no CPU)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def _port_free(port: int) -> bool:
@@ -80,7 +73,7 @@ def _assert_nothing_left(found: dict[str, object]) -> None:
     assert "temp_dir" in found and "broker_port" in found, found
     deadline = time.monotonic() + 10  # ports in TIME_WAIT or a slow reaper get a moment
     while time.monotonic() < deadline:
-        leftover = [k for k in ("broker_pid", "worker_pid") if k in found and _alive(found[k])]  # type: ignore[arg-type]
+        leftover = [k for k in ("broker_pid", "worker_pid") if k in found and alive(found[k])]  # type: ignore[arg-type]
         busy = [k for k in ("broker_port", "web_port") if k in found and not _port_free(found[k])]  # type: ignore[arg-type]
         if not leftover and not busy:
             break

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from conftest import settings_env as settings_env_for  # noqa: F401
 
@@ -18,3 +19,12 @@ def wait_until(cond: Callable[[], bool], timeout: float) -> None:
             last = exc
         time.sleep(0.25)
     raise AssertionError(f"condition not met within {timeout}s (last error: {last!r})")
+
+
+def alive(pid: int) -> bool:
+    """True if the pid runs (a zombie counts as gone: it holds no port and no CPU)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"

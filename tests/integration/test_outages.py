@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from test_pipeline import metric_sum, produce, wait_for
+from tests_support import alive
 
 from streams.broker import EmbeddedBroker, free_port
 from streams.settings import Settings
@@ -134,13 +135,6 @@ def test_a_paused_broker_is_waited_for_and_nothing_is_lost(own_broker: EmbeddedB
     wait_for(lambda: (health(w) or {}).get("ready") is True, 60, "ready again")
 
 
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
 
 def test_up_killed_leaves_no_broker_and_no_worker(tmp_path: Path) -> None:
     """Point 8: `up` killed with SIGKILL (or by the OOM killer) left its broker and worker running for ever."""
@@ -160,13 +154,13 @@ def test_up_killed_leaves_no_broker_and_no_worker(tmp_path: Path) -> None:
         assert broker and worker, out
         pids = [int(broker.group(1)), int(worker.group(1))]
         children = [int(p) for p in _children_of(pids[1])]  # the worker's extractor process
-        assert all(_alive(p) for p in pids)
+        assert all(alive(p) for p in pids)
         proc.kill()
         proc.wait(10)
         deadline = time.monotonic() + 15
-        while any(_alive(p) for p in pids + children) and time.monotonic() < deadline:
+        while any(alive(p) for p in pids + children) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not [p for p in pids + children if _alive(p)], out
+        assert not [p for p in pids + children if alive(p)], out
     finally:
         if proc.poll() is None:
             proc.kill()
