@@ -1,8 +1,13 @@
 """Place of the seizure as an explicit decision (issue 9, family 1): one row per pattern."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from extraction_table import Row, run
+
+from schemas.items import NewsItem
+from streams.extraction import extract
 
 ROWS = [
     pytest.param(Row("Ngày 12/3, Bộ đội Biên phòng tỉnh Điện Biên phối hợp với lực lượng chức năng Lào bắt giữ "
@@ -115,3 +120,20 @@ MORE_ROWS = [
 @pytest.mark.parametrize("row", MORE_ROWS)
 def test_place_more(row: Row) -> None:
     assert run(row) == row.expected
+
+
+REGION_ROWS = [
+    pytest.param("Theo Bộ đội Biên phòng, năm 2024 lực lượng chức năng các tỉnh Bắc Lào đã bắt giữ 45 vụ, 60 đối "
+                 "tượng, thu 320 bánh heroin.", ("LA", "Bắc Lào"), id="the-forces-of-a-named-region"),
+    pytest.param("Năm 2024, tại các tỉnh Bắc Lào, cảnh sát Lào đã bắt giữ 45 vụ, 60 đối tượng, thu 320 bánh heroin.",
+                 ("LA", "Bắc Lào"), id="a-region-abroad-and-its-police"),
+    pytest.param("Trong 6 tháng đầu năm, lực lượng chức năng các tỉnh Tây Nguyên phát hiện, bắt giữ 210 vụ, 305 đối tượng, thu 12 kg ma túy đá.",
+                 ("VN", "Tây Nguyên"), id="a-vietnamese-region"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REGION_ROWS)
+def test_a_total_over_a_named_region_is_the_regions(text: str, expected: tuple[str, str]) -> None:
+    """The region's area key, not the country of the forces that report it (issue 11: areas that are not provinces)."""
+    events = extract(NewsItem(id="row", text=text, published=dt.date(2024, 12, 20)))
+    assert [(e.kind, e.province, e.country, e.area) for e in events] == [("aggregate", None, *expected)]

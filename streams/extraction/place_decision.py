@@ -208,6 +208,11 @@ def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], fi
             return PlaceDecision(None, country.province.country, country, "a country named as the place, no province")
     text = " ".join(lower[a:b] for a, b in spans)
     figure_text = " ".join(lower[a:b] for a, b in figure_spans)
+    region = lx.REGION.search(figure_text)  # before the forces or the country that made it: 'lực lượng các tỉnh Bắc Lào'
+    if aggregate and region is not None:
+        name = lx.REGION_NAMES[(region.group("region") or region.group("golden"))]
+        country = "LA" if name == "Bắc Lào" else None if name == "Tam giác vàng" else "VN"
+        return PlaceDecision(None, country, None, f"a total over a region ({name}), no single province", area=name)
     if _BOTH_SIDES.search(text):
         return PlaceDecision(None, None, None, "made on both sides of the border: no single place")
     if _FOREIGN_AREA.search(figure_text):
@@ -242,11 +247,6 @@ def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], fi
     if aggregate and not own and _NATIONAL_FORCE.search(figure_text) and (
             _NATIONAL.search(lower) or _NATIONAL_FORCE.search(article.title_lower) or article.main.province is None):
         return PlaceDecision(None, "VN", None, "a national force's total in a national report")
-    region = lx.REGION.search(figure_text)
-    if aggregate and region is not None:
-        name = lx.REGION_NAMES[(region.group("region") or region.group("golden"))]
-        country = "LA" if name == "Bắc Lào" else None if name == "Tam giác vàng" else "VN"
-        return PlaceDecision(None, country, None, f"a total over a region ({name}), no single province", area=name)
     if _BOTH_COUNTRIES.search(text) and not any(c.role == "seizure" for c in own):
         return PlaceDecision(None, None, None, "the forces of two countries together; no place named")
     if not aggregate:
