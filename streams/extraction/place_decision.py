@@ -208,11 +208,6 @@ def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], fi
             return PlaceDecision(None, country.province.country, country, "a country named as the place, no province")
     text = " ".join(lower[a:b] for a, b in spans)
     figure_text = " ".join(lower[a:b] for a, b in figure_spans)
-    region = lx.REGION.search(figure_text)  # before the forces or the country that made it: 'lực lượng các tỉnh Bắc Lào'
-    if aggregate and region is not None:
-        name = lx.REGION_NAMES[(region.group("region") or region.group("golden"))]
-        country = "LA" if name == "Bắc Lào" else None if name == "Tam giác vàng" else "VN"
-        return PlaceDecision(None, country, None, f"a total over a region ({name}), no single province", area=name)
     if _BOTH_SIDES.search(text):
         return PlaceDecision(None, None, None, "made on both sides of the border: no single place")
     if _FOREIGN_AREA.search(figure_text):
@@ -228,6 +223,11 @@ def decide(spans: list[tuple[int, int]], figure_spans: list[tuple[int, int]], fi
             return PlaceDecision(agency[0].province, "VN", agency[0], "the reporting agency's own area ('địa bàn tỉnh')")
         if not agency and article.main.province is not None:
             return article.main
+    region = lx.REGION.search(figure_text)  # before the forces that made it: 'lực lượng các tỉnh Bắc Lào'
+    if aggregate and region is not None:
+        name = lx.REGION_NAMES[(region.group("region") or region.group("golden"))]
+        country = "LA" if name == "Bắc Lào" else None if name == "Tam giác vàng" else "VN"
+        return PlaceDecision(None, country, None, f"a total over a region ({name}), no single province", area=name)
     on_partner_soil = _partner_soil(own, figure_spans, lower, article)
     if on_partner_soil is not None:
         return on_partner_soil
