@@ -8,8 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from streams.extraction import lexicon as lx
+from streams.extraction import mentions
 from streams.extraction.mentions import find_counts, find_quantities, scan_drug_phrases
 from streams.extraction.normalize import normalize
+from streams.extraction.pipeline import split_sentences
 
 _WORD_START_RE = re.compile(r"(?<![\w])(?:" + lx.DRUG_RE.pattern + ")")
 
@@ -85,3 +87,42 @@ def test_counts_and_their_traps() -> None:
 def test_people_using_drugs_are_not_suspects() -> None:
     assert _counts("kiểm tra quán, phát hiện 12 người đang sử dụng trái phép chất ma túy") == []
     assert _counts("tạm giữ 4 người gồm chủ quán và 3 nhân viên") == [("suspects", 4)]
+
+
+_NUMBERISH = ["một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "bẩy", "tám", "chín", "mười", "mươi", "mốt", "lăm", "nửa",
+              "tư", "12", "3.352", "85,27", "1.904,99", "05", "kg", "gam", "viên", "bánh", "gói", "vụ", "đối tượng",
+              "người", "chuyên án", "nghìn", "x", "khai", "bao", ",", ".", "/", "(", "hơn", "ma túy", "\n", "a1"]
+
+
+def _windows(lower: str) -> list[tuple[int, int]]:
+    """The whole text and overlapping windows of it, as the sentence pass would ask."""
+    return [(0, len(lower))] + [(a, min(len(lower), a + w)) for w in (7, 40, 150) for a in range(0, len(lower), 5)]
+
+
+def _same_figures(lower: str) -> None:
+    for rx in (mentions.QUANTITY_RE, mentions.COUNT_RE):
+        for start, end in _windows(lower):
+            fast = [(m.span(), m.groupdict()) for m in mentions._figures_at_numbers(rx, lower, start, end)]
+            assert fast == [(m.span(), m.groupdict()) for m in rx.finditer(lower, start, end)], (lower, start, end)
+            has = mentions._has_digit(lower, start, end)
+            assert not has or re.search(r"\d", lower[start:end])
+
+
+def test_figures_tried_at_number_starts_equal_the_full_scan_on_the_corpus() -> None:
+    for set_name in ("seeds", "dev", "dedup", "tuned"):
+        for item in corpus_items(set_name):
+            lower = normalize(item["text"]).lower
+            starts = set(mentions._number_starts(lower))
+            assert all(m.start() in starts for m in re.finditer(mentions._NUM, lower)), item["id"]
+            for start, end, _ in [(0, len(lower), 0), *split_sentences(lower)]:
+                for rx in (mentions.QUANTITY_RE, mentions.COUNT_RE):
+                    fast = mentions._figures_at_numbers(rx, lower, start, end)
+                    assert [m.span() for m in fast] == [m.span() for m in rx.finditer(lower, start, end)], item["id"]
+
+
+@given(st.lists(st.sampled_from(_NUMBERISH), max_size=14), st.sampled_from([" ", "", "  "]))
+def test_figures_tried_at_number_starts_equal_the_full_scan(parts: list[str], sep: str) -> None:
+    lower = sep.join(parts)
+    starts = set(mentions._number_starts(lower))
+    assert all(m.start() in starts for m in re.finditer(mentions._NUM, lower))  # FIRST_NUMBER_WORDS covers _NUM
+    _same_figures(lower)

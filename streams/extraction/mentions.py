@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from streams.extraction import lexicon as lx
 from streams.extraction.diacritics import fold
 from streams.extraction.numbers import (
+    FIRST_NUMBER_WORDS,
     NUMBER_PATTERN,
     SCALE,
     WORD_NUMBER_PATTERN,
@@ -24,6 +25,8 @@ from streams.extraction.numbers import (
 
 _NUM = rf"(?<![\w.,])(?:{NUMBER_PATTERN}|{WORD_NUMBER_PATTERN})"
 """A number at a word start: the lookbehind rejects most positions before the alternation is tried."""
+_NUMBER_START = re.compile(rf"(?<![\w.,])(?:\d|{'|'.join(FIRST_NUMBER_WORDS)})")
+"""Where a ``_NUM`` can begin: a digit or the first word of a number in words, at a word start."""
 _SCALE = "|".join(SCALE)
 QUANTITY_RE = re.compile(
     rf"(?P<num>{_NUM})\s*(?:(?P<scale>{_SCALE})\s+)?(?P<unit>{lx.UNIT_PATTERN})(?![a-zà-ỹđ\d])"
@@ -34,6 +37,34 @@ COUNT_RE = re.compile(
 _QUALIFIER_BEFORE = re.compile(rf"(?:^|(?<=[^a-zà-ỹđ]))(?P<qual>{lx.QUALIFIER_PATTERN})\s+$")
 """A hedge right before a number ("hơn 390 kg"); looked up after the number matched, so the scan
 for numbers can start on a digit instead of trying every hedge at every position."""
+
+
+_last_numbers: tuple[str, list[int]] | None = None
+
+
+def _number_starts(lower: str) -> list[int]:
+    """The offsets where ``_NUMBER_START`` matches in ``lower``, found once per text (one slot, like ``drugs_in``)."""
+    global _last_numbers
+    memo = _last_numbers
+    if memo is None or memo[0] is not lower:
+        memo = _last_numbers = (lower, [m.start() for m in _NUMBER_START.finditer(lower)])
+    return memo[1]
+
+
+def _figures_at_numbers(rx: re.Pattern[str], lower: str, start: int, end: int) -> list[re.Match[str]]:
+    """``list(rx.finditer(lower, start, end))`` for a figure pattern that begins with ``_NUM``: tried only
+    where a number begins instead of at every character (the same matches, left to right, not overlapping)."""
+    starts = _number_starts(lower)
+    out: list[re.Match[str]] = []
+    pos = start
+    for i in range(bisect_left(starts, start), len(starts)):
+        at = starts[i]
+        if at >= end:
+            break
+        if at >= pos and (m := rx.match(lower, at, end)) is not None:
+            out.append(m)
+            pos = m.end()
+    return out
 
 
 def _qualifier(lower: str, start: int, floor: int) -> tuple[str, int]:
@@ -287,7 +318,7 @@ def _goods_figure(context: str) -> bool:
 
 def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
     """Drug quantities in the sentence ``lower[start:end]``."""
-    matches = list(QUANTITY_RE.finditer(lower, start, end))
+    matches = _figures_at_numbers(QUANTITY_RE, lower, start, end)
     hedges = [_qualifier(lower, m.start(), start) for m in matches]
     out: list[Quantity] = []
     for i, m in enumerate(matches):
@@ -467,7 +498,7 @@ def _contents_measured(bag: Quantity, after: list[Quantity], lower: str) -> bool
 def find_counts(lower: str, start: int, end: int) -> list[Count]:
     """Counts of cases, suspects and operations in the sentence ``lower[start:end]``."""
     out: list[Count] = []
-    for m in COUNT_RE.finditer(lower, start, end):
+    for m in _figures_at_numbers(COUNT_RE, lower, start, end):
         unit = m.group("unit")
         before = lower[max(start, m.start() - 40):m.start()]
         if _cued(lx.DELTA_BEFORE, _DELTA_WORDS, before) or _cued(_MONEY_BEFORE, _PRICE_WORDS, before):
@@ -642,8 +673,20 @@ _NAME_GATE = re.compile(r"bắt|khống chế|tạm giữ|khởi tố|giao cho|d
 """Names count as suspects only next to one of these: other sentences skip the name scan."""
 
 
+def _has_digit(lower: str, start: int, end: int) -> bool:
+    """A number in digits begins in ``lower[start:end]`` (read off ``_number_starts``): most sentences
+    with figures pass ``_NUMBER_GATE`` this way, without a scan."""
+    starts = _number_starts(lower)
+    for i in range(bisect_left(starts, start), len(starts)):
+        if starts[i] >= end:
+            return False
+        if lower[starts[i]].isdecimal():
+            return True
+    return False
+
+
 def sentence_figures(text: str, lower: str, start: int, end: int) -> SentenceFigures:
-    numbers = _NUMBER_GATE.search(lower, start, end) is not None
+    numbers = _has_digit(lower, start, end) or _NUMBER_GATE.search(lower, start, end) is not None
     names = find_arrested_names(text, lower, start, end) if _NAME_GATE.search(lower, start, end) else []
     if not numbers:
         return SentenceFigures([], [], names)
