@@ -58,8 +58,9 @@ DRUG_OF_GROUP = {f"d{i}": drug for i, (_, drug) in enumerate(DRUG_PATTERNS)}
 """DRUG_RE is the reference definition (one named group per form, the first that matches at a
 position wins); the scanner below finds exactly the same phrases much faster (tested equal)."""
 DRUG_OF_FORM: dict[str, str] = {form: drug for drug, forms in DRUG_FORMS.items() for form in forms}
-DRUG_LITERAL_SCAN = re.compile(r"(?<![\w])" + trie_pattern(list(DRUG_OF_FORM)) + r"(?![a-zà-ỹđ])")
-"""Every literal form at a word start, longest first, as one trie-shaped pattern (one pass per text)."""
+DRUG_LITERAL_SCAN = re.compile(trie_pattern(list(DRUG_OF_FORM)) + r"(?![a-zà-ỹđ])")
+"""Every literal form, longest first, as one trie-shaped pattern (one pass per text); a phrase counts at a
+word start only, which the scanner checks on each match (``mentions.scan_drug_phrases``)."""
 DRUG_CONTEXT_SCAN = re.compile(
     "|".join(f"(?P<c{i}>{pattern})" for i, (pattern, _, _) in enumerate(DRUG_CONTEXT_FORMS)))
 DRUG_OF_CONTEXT = {f"c{i}": drug for i, (_, drug, _) in enumerate(DRUG_CONTEXT_FORMS)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from streams.extraction import lexicon as lx
@@ -213,7 +214,7 @@ def scan_drug_phrases(lower: str) -> list[tuple[int, int, str]]:
     """Every drug phrase of ``lower`` as (start, end, drug), left to right, not overlapping: the phrases
     ``lexicon.DRUG_RE`` would find at word starts (context forms first at a position, then the longest
     literal form), found with one trie-shaped scan instead of trying every form at every word."""
-    found = [(m.start(), m.end(), lx.DRUG_OF_FORM[m.group()]) for m in lx.DRUG_LITERAL_SCAN.finditer(lower)]
+    found = [(m.start(), m.end(), lx.DRUG_OF_FORM[m.group()]) for m in _at_word_starts(lx.DRUG_LITERAL_SCAN, lower)]
     if any(g in lower for g in lx.CONTEXT_GATE):
         context = [(m.start(), m.end(), lx.DRUG_OF_CONTEXT[m.lastgroup or ""])
                    for m in lx.DRUG_CONTEXT_SCAN.finditer(lower)
@@ -222,6 +223,21 @@ def scan_drug_phrases(lower: str) -> list[tuple[int, int, str]]:
         if context:
             found = _merge_scans(context, found)
     return found
+
+
+def _at_word_starts(rx: re.Pattern[str], lower: str) -> Iterator[re.Match[str]]:
+    """``rx.finditer(lower)`` as if ``rx`` began with a look-behind for a non-word character: the matches
+    at a word start, left to right, not overlapping. A pattern that begins with its words lets ``re`` skip
+    to their first letters; with the look-behind in front it is tried at every character. A match inside
+    a word is dropped and the search goes on from the next character, as the look-behind version would."""
+    pos = 0
+    while (m := rx.search(lower, pos)) is not None:
+        at = m.start()
+        if at and (lower[at - 1].isalnum() or lower[at - 1] == "_"):  # \w before: not a word start
+            pos = at + 1
+            continue
+        yield m
+        pos = m.end()
 
 
 def _merge_scans(first: list[tuple[int, int, str]], second: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
