@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from streams.extraction import lexicon as lx
+from streams.extraction.gates import gated_search, words_pattern
 from streams.extraction.places import PlaceMention, Province
 
 PlaceRole = Literal["seizure", "agency", "residence", "origin", "destination", "route", "other"]
@@ -26,17 +27,23 @@ PlaceRole = Literal["seizure", "agency", "residence", "origin", "destination", "
 _CHAIN_GAP = re.compile(r"\s*(?:,|\(|–|-|—)?\s*(?:thuộc\s+)?$")
 """What may stand between two links of one place chain: ", ", " (", " – ", "thuộc"."""
 _WORD_BACK = re.compile(r"[0-9a-zà-ỹđ]+(?:/[0-9a-zà-ỹđ]+)?")
-_CLAUSE_STOP = re.compile(r"[.;!?\n]")
-_MEETING = re.compile(r"\b(?:hội nghị|cuộc họp|buổi làm việc|hội thảo|tọa đàm|lễ (?:ký|ra quân|phát động|tổng kết|"
-                      r"tiếp nhận|bàn giao|khai mạc)|diễn đàn)\b")
+_CLAUSE_STOPS = ".;!?\n"
+"""What ends the clause a cue word is looked for in."""
+_MEETING_WORDS = ("hội nghị", "cuộc họp", "buổi làm việc", "hội thảo", "tọa đàm", "lễ ký", "lễ ra quân", "lễ phát động",
+                  "lễ tổng kết", "lễ tiếp nhận", "lễ bàn giao", "lễ khai mạc", "diễn đàn")
+_MEETING = re.compile(rf"\b{words_pattern(_MEETING_WORDS)}\b")
 _SEIZURE_ACT = re.compile(r"\b(?:bắt|thu giữ|thu được|phát hiện|khám xét|triệt phá|tạm giữ)\b")
 _ACTED_ON_TESTIMONY = re.compile(r"\b(?:từ|căn cứ|căn cứ vào|dựa vào|dựa trên) lời $")
 """'Từ lời khai của Phong, ngày 15/4, tại quận Hoàng Mai, ... bắt': the police acted on the testimony,
 the place is theirs ('Theo lời khai, Phong mua tại ...' tells the testimony itself)."""
-_TESTIMONY = re.compile(r"(?<!triển )(?<!công )\b(?:khai|thừa nhận|thú nhận)\b(?!\s+(?:thác|mạc|trương|giảng|triển))")
+_TESTIMONY_WORDS = ("khai", "thừa nhận", "thú nhận")
+_TESTIMONY = re.compile(rf"(?<!triển )(?<!công )\b{words_pattern(_TESTIMONY_WORDS)}\b(?!\s+(?:thác|mạc|trương|giảng|triển))")
 _PERSON_BEFORE_O = re.compile(r"(?<![\d\s])\s*\b(?:một |1 )?(?:người|đối tượng|tên|khách|mối|đầu nậu|chủ hàng)\b"
                               r"(?:\s+[^\s\d]+){0,3}\s+ở\s+(?:[^\s]+\s+){0,4}$")
 _BORDER_CUES = frozenset({"biên giới", "vùng biên giới", "khu vực biên giới"})
+_CUE_LAST_WORDS = {n: frozenset(cue.split(" ")[-1] for cue in lx.PLACE_CUES if len(cue.split(" ")) == n)
+                   for n in (1, 2, 3)}
+"""The last words of the cues of n words: a phrase ending in any other word is no cue (not joined, not looked up)."""
 LOOK_BACK_WORDS = 9
 """Words looked at before a chain for its governing cue: enough for 'tại nhà riêng ở thôn 3,'."""
 
@@ -141,26 +148,24 @@ def _words_before(lower: str, window_start: int, start: int) -> list[tuple[int, 
 def _role(lower: str, start: int, floor: int) -> tuple[PlaceRole, str | None]:
     """The role set by the nearest cue word before ``start`` (no further back than ``floor``)."""
     window_start = max(floor, start - 90)
-    stop = None
-    for stop in _CLAUSE_STOP.finditer(lower, window_start, start):
-        pass
-    if stop is not None:
-        window_start = stop.end()
+    stop = max(lower.rfind(c, window_start, start) for c in _CLAUSE_STOPS)  # where the clause begins
+    if stop != -1:
+        window_start = stop + 1
     sentence_start = max(lower.rfind(". ", floor, start), lower.rfind("\n", floor, start), floor)
-    testimony = _TESTIMONY.search(lower, sentence_start, start)
+    testimony = gated_search(_TESTIMONY, _TESTIMONY_WORDS, lower, sentence_start, start)
     if testimony and _ACTED_ON_TESTIMONY.search(lower, sentence_start, testimony.start()) is not None:
         testimony = _TESTIMONY.search(lower, testimony.end(), start)
     if testimony:
         return "other", "khai"  # what a suspect says about sources and buyers is not where drugs were seized
     sentence_end = lower.find(". ", start)
     sentence_end = len(lower) if sentence_end == -1 else sentence_end
-    if _MEETING.search(lower, sentence_start, sentence_end) and not _SEIZURE_ACT.search(lower, sentence_start,
-                                                                                       sentence_end):
+    if gated_search(_MEETING, _MEETING_WORDS, lower, sentence_start, sentence_end) and not _SEIZURE_ACT.search(
+            lower, sentence_start, sentence_end):
         return "other", "hội nghị"  # where a meeting was held is not where drugs were seized
     words = _words_before(lower, window_start, start)
     for i in range(len(words) - 1, -1, -1):
         for n in (3, 2, 1):  # multi-word cues first: 'trên địa bàn', 'đoạn qua', 'công an'
-            if i - n + 1 < 0:
+            if i - n + 1 < 0 or words[i][1] not in _CUE_LAST_WORDS[n]:
                 continue
             phrase = " ".join(w for _, w in words[i - n + 1:i + 1])
             role = lx.PLACE_CUES.get(phrase)
