@@ -1,9 +1,10 @@
 """Cheap necessary conditions tried before a regex: most sentences hold none of a rare cue's words.
 
-A regex search tries its pattern at every character of the span it is given; ``str.find`` for
-the words the pattern cannot match without runs at machine speed. A gate is always built from
-the same word table as its pattern (``words_pattern``), so it never says no where the pattern
-would have matched: the gated search returns exactly what the search returns.
+A regex search tries its whole pattern at every character of the span it is given; a gate built
+from the words the pattern cannot match without (``words_gate``) is one literal scan, which ``re``
+runs by skipping to the words' first letters. Every gate is built from the same word table as its
+pattern (``words_pattern``), so it never says no where the pattern would have matched: the gated
+search returns exactly what the search returns (tests/test_gates.py).
 """
 from __future__ import annotations
 
@@ -16,14 +17,13 @@ def words_pattern(words: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(w) for w in words) + ")"
 
 
-def holds(text: str, words: Iterable[str], start: int = 0, end: int | None = None) -> bool:
-    """One of ``words`` occurs in ``text[start:end]`` (no slice is made)."""
-    stop = len(text) if end is None else end
-    return any(text.find(w, start, stop) != -1 for w in words)
+def words_gate(words: Iterable[str]) -> re.Pattern[str]:
+    """A pattern that finds any of ``words``: ``gate.search(text, start, end)`` says whether one occurs there."""
+    return re.compile("|".join(re.escape(w) for w in words))
 
 
-def gated_search(rx: re.Pattern[str], words: tuple[str, ...], text: str, start: int = 0,
+def gated_search(rx: re.Pattern[str], gate: re.Pattern[str], text: str, start: int = 0,
                  end: int | None = None) -> re.Match[str] | None:
-    """``rx.search(text, start, end)`` for a pattern none of whose matches lacks one of ``words``."""
+    """``rx.search(text, start, end)`` for a pattern none of whose matches lacks a word of ``gate``."""
     stop = len(text) if end is None else end
-    return rx.search(text, start, stop) if holds(text, words, start, stop) else None
+    return rx.search(text, start, stop) if gate.search(text, start, stop) is not None else None

@@ -177,8 +177,11 @@ ACCOMPLICES_RE = re.compile(
     r"\bcùng (?P<num>hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|\d{1,2}) (?:đồng phạm|bị cáo khác|bị can khác|đối tượng khác)"
 )
 """'xét xử Vũ Đức Thắng cùng 4 đồng phạm': the named one and the others, one more than the number."""
+ONE_CAUGHT_VERBS = ("bắt giữ", "bắt quả tang", "bắt khẩn cấp", "tạm giữ hình sự", "tạm giữ", "khởi tố bị can",
+                    "khống chế", "chặn bắt")
+ONE_CAUGHT_PASSIVE = ("khống chế", "bắt giữ", "bắt", "tạm giữ")
 ONE_CAUGHT_RE = re.compile(
-    r"\b(?:bắt giữ|bắt quả tang|bắt khẩn cấp|tạm giữ hình sự|tạm giữ|khởi tố bị can|khống chế|chặn bắt)\s+"
+    rf"\b(?:{'|'.join(ONE_CAUGHT_VERBS)})\s+"
     r"(?P<num>một\s+|1\s+)?(?:nữ\s+|nam\s+)?(?:hành khách|du khách|đối tượng này|đối tượng trên|đối tượng|người đàn ông|"
     r"phụ nữ|"
     r"người (?:lào|campuchia|trung quốc|thái lan|nước ngoài|quốc tịch|mang quốc tịch)|"
@@ -186,7 +189,7 @@ ONE_CAUGHT_RE = re.compile(
     r"người điều khiển)(?!\s*(?:\d|người|khác|nói trên cùng))"
     r"|\b(?:người cầm lái|người điều khiển|tài xế|lái xe|người đàn ông|người phụ nữ|nghi phạm|người này|"
     r"hành khách này|du khách này|đối tượng này|(?:nữ |nam )?hành khách|chủ hàng|chủ xe)"
-    r"(?P<num2>)\s+(?:đã\s+)?bị\s+(?:khống chế|bắt giữ|bắt|tạm giữ)\b"
+    rf"(?P<num2>)\s+(?:đã\s+)?bị\s+(?:{'|'.join(ONE_CAUGHT_PASSIVE)})\b"
 )
 """'bắt giữ một nữ hành khách', 'tạm giữ hình sự người này', 'bắt giữ chủ nương': one person caught, no numeral."""
 ALL_CAUGHT_RE = re.compile(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from streams.extraction import lexicon as lx
 from streams.extraction.diacritics import fold
+from streams.extraction.gates import words_gate
 from streams.extraction.numbers import (
     FIRST_NUMBER_WORDS,
     NUMBER_PATTERN,
@@ -95,17 +96,20 @@ _DRUG_FOLLOWS = re.compile(r"\s*(?:[a-zà-ỹđ]+\s+){0,1}")
 _LED_BY_BEFORE = re.compile(r"\b(?:do|bởi|cho)\s+$")
 _LIST_GAP = re.compile(r"\s*(?:,|và|cùng|,\s*và)\s*")
 
-_PRICE_WORDS = ("/", "giá", "mỗi")
-_DELTA_WORDS = ("tăng", "giảm", "vượt", "cùng kỳ", "hơn", "so với")
-_WEIGHT_WORDS = ("nặng", "lượng", "cân")
-_TOTAL_WORDS = ("tổng", "toàn bộ", "tính chung", "cả thảy", "tất cả")
-_LINK_WORDS = ("vụ", "chuyên án")
+_PRICE_GATE = words_gate(("/", "giá", "mỗi"))
+_DELTA_GATE = words_gate(("tăng", "giảm", "vượt", "cùng kỳ", "hơn", "so với"))
+_WEIGHT_GATE = words_gate(("nặng", "lượng", "cân"))
+_TOTAL_GATE = words_gate(("tổng", "toàn bộ", "tính chung", "cả thảy", "tất cả"))
+_LINK_GATE = words_gate(("vụ", "chuyên án"))
+_TYPICAL_GATE = words_gate(("thường", "trung bình", "bánh"))
+_ADDED_GATE = words_gate(("thêm", "tiếp", "còn thu", "trên người"))
+_NOT_SEIZED_GATE = words_gate(lx.NOT_SEIZED_WORDS)
 
 
-def _cued(rx: re.Pattern[str], words: tuple[str, ...], window: str) -> bool:
-    """``rx.search(window)``, skipped when none of the words it needs is in the window: a substring
-    test costs a fraction of a regex that must be tried at every position of the window."""
-    return any(w in window for w in words) and rx.search(window) is not None
+def _cued(rx: re.Pattern[str], gate: re.Pattern[str], window: str) -> bool:
+    """``rx.search(window)``, skipped when none of the words it needs is in the window: one literal scan
+    (``gates.words_gate``) costs a fraction of a regex that must be tried at every position of the window."""
+    return gate.search(window) is not None and rx.search(window) is not None
 
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 LOWER = "a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
@@ -341,7 +345,7 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
         unit, factor = lx.UNIT_FORMS[m.group("unit")]
         qualifier, q_start = hedges[i]
         before = lower[max(start, q_start - 40):q_start]
-        if _cued(_PRICE_BEFORE, _PRICE_WORDS, before) or _cued(lx.DELTA_BEFORE, _DELTA_WORDS, before):
+        if _cued(_PRICE_BEFORE, _PRICE_GATE, before) or _cued(lx.DELTA_BEFORE, _DELTA_GATE, before):
             continue
         if lx.NON_DRUG_AFTER_UNIT.match(lower, m.end()) or lx.RATE_AFTER_UNIT.match(lower, m.end()):
             continue
@@ -353,12 +357,12 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
             or _substance(lower, m.end()) is not None))  # '3 gói bột màu trắng': bags of what is weighed next
         if m.group("unit") == "tấn" and lower.startswith(" công", m.end()):
             continue  # "năm 2019 tấn công": a year before 'attack', not 2019 tonnes
-        if _cued(lx.NOT_SEIZED_BEFORE, lx.NOT_SEIZED_WORDS, lower[max(start, q_start - 60):q_start]):
+        if _cued(lx.NOT_SEIZED_BEFORE, _NOT_SEIZED_GATE, lower[max(start, q_start - 60):q_start]):
             continue
         if ("trở" in lower[m.end():m.end() + 50] or "dưới" in lower[m.end():m.end() + 50]) and \
                 lx.THRESHOLD_AFTER.match(lower, m.end(), min(end, m.end() + 60)):
             continue  # 'có khối lượng 5 kg trở lên': a legal threshold
-        if _cued(lx.TYPICAL_BEFORE, ("thường", "trung bình", "bánh"), lower[max(start, q_start - 50):q_start]):
+        if _cued(lx.TYPICAL_BEFORE, _TYPICAL_GATE, lower[max(start, q_start - 50):q_start]):
             continue  # 'thường có khối lượng khoảng 350 gam': what a brick usually weighs
         value = _number(m.group("num"), mass=unit in lx.MASS_UNITS)
         if value is None or value <= 0:
@@ -386,7 +390,7 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
             q.drug, q.drug_span = forward[0][2], forward[0][:2]
         elif (described := _substance(lower, m.end())) is not None:
             q.substance = described  # '1.250 viên nén màu xanh': the text says later what it is
-        elif _cued(_WEIGHT_BEFORE, _WEIGHT_WORDS, lower[max(start, q_start - 30):q_start]):
+        elif _cued(_WEIGHT_BEFORE, _WEIGHT_GATE, lower[max(start, q_start - 30):q_start]):
             q.weight_of_previous = bool(out) and out[-1].start >= clause_floor - 200
             if not q.weight_of_previous:
                 back = _backward_drug(lower, clause_floor, q_start)
@@ -405,8 +409,8 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
         context = lower[clause_floor:q_start]
         if q.drug is None and not q.weight_of_previous and not q.shares_next_drug and _goods_figure(context):
             continue  # "46 hộp pháo nổ ..., tổng trọng lượng 120 kg": the fireworks' weight
-        q.is_total = _cued(lx.TOTAL_CUE, _TOTAL_WORDS, context)
-        q.added = _cued(lx.ADDED_BEFORE, ("thêm", "tiếp", "còn thu", "trên người"), context[-90:])
+        q.is_total = _cued(lx.TOTAL_CUE, _TOTAL_GATE, context)
+        q.added = _cued(lx.ADDED_BEFORE, _ADDED_GATE, context[-90:])
         out.append(q)
     for i in range(len(out) - 2, -1, -1):  # "gần 2.000 viên và hơn 3 kg ma túy tổng hợp"
         if out[i].shares_next_drug and out[i].drug is None:
@@ -517,7 +521,7 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
     for m in _figures_at_numbers(COUNT_RE, lower, start, end):
         unit = m.group("unit")
         before = lower[max(start, m.start() - 40):m.start()]
-        if _cued(lx.DELTA_BEFORE, _DELTA_WORDS, before) or _cued(_MONEY_BEFORE, _PRICE_WORDS, before):
+        if _cued(lx.DELTA_BEFORE, _DELTA_GATE, before) or _cued(_MONEY_BEFORE, _PRICE_GATE, before):
             continue
         value = _number(m.group("num"), mass=False)
         if value is None or value != int(value) or value <= 0:
@@ -540,7 +544,7 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
                 continue  # 'tạm giữ 4 người gồm chủ quán và 3 nhân viên': who the 4 are, not more people
             if _LED_BY_BEFORE.search(before):
                 continue  # "do 1 đối tượng người Lào cầm đầu": the agent of a passive, not someone caught
-            linked = _cued(_CASE_LINK_BEFORE, _LINK_WORDS, before)
+            linked = _cued(_CASE_LINK_BEFORE, _LINK_GATE, before)
             last_arrest = None
             for last_arrest in lx.ARREST_VERBS.finditer(context[-90:]):
                 pass
@@ -557,10 +561,8 @@ def find_counts(lower: str, start: int, end: int) -> list[Count]:
                 continue
             out.append(Count(m.start(), m.end(), "suspects", int(value),
                              prosecution=prosecution))
-    for rx, total, extra, gate in ((SUSPECT_PHRASE_RE, False, 0, "số "), (TOTAL_SUSPECTS_RE, True, 0, "nâng tổng"),
-                                   (lx.ALL_CAUGHT_RE, False, 0, "cả "), (lx.ACCOMPLICES_RE, False, 1, "cùng "),
-                                   (lx.ONE_CAUGHT_RE, False, 0, "")):
-        if gate not in lower[start:end]:
+    for rx, total, extra, gate in _SUSPECT_PHRASES:
+        if gate.search(lower, start, end) is None:
             continue
         for m in rx.finditer(lower, start, end):
             value = 1.0 if rx is lx.ONE_CAUGHT_RE else _number(m.group("num") or m.groupdict().get("num2") or "",
@@ -575,6 +577,16 @@ _MEMBERS_BEFORE = re.compile(r"\b(?:gồm|bao gồm|gồm có)\b[^.;]{0,40}$")
 _ONE_OF_BEFORE = re.compile(r"\b(?:một|1|một người|một đối tượng) trong (?:số )?$")
 _TRIED_BEFORE = re.compile(r"\b(?:xét xử|truy tố|đưa ra xét xử|tuyên án|cáo trạng)\b[^.;]{0,30}$")
 """'mở phiên tòa xét xử 3 bị cáo': the defendants of a drug trial are its suspects."""
+
+
+_SUSPECT_PHRASES = ((SUSPECT_PHRASE_RE, False, 0, words_gate(("số ",))),
+                    (TOTAL_SUSPECTS_RE, True, 0, words_gate(("nâng tổng",))),
+                    (lx.ALL_CAUGHT_RE, False, 0, words_gate(("cả ",))),
+                    (lx.ACCOMPLICES_RE, False, 1, words_gate(("cùng ",))),
+                    (lx.ONE_CAUGHT_RE, False, 0, words_gate(lx.ONE_CAUGHT_VERBS + lx.ONE_CAUGHT_PASSIVE)))
+"""Suspects told by a phrase: (pattern, is a total, added to the number, a gate: words every match holds)."""
+
+
 _SHORT_NAMES_AFTER_ARREST = re.compile(
     rf"(?:bắt quả tang|bắt giữ|bắt khẩn cấp|tạm giữ|khống chế|bắt)\s+(?:(?:đối tượng|bị can|hai đối tượng)\s+)?"
     rf"(?P<names>[{UPPER}][{LOWER}]+(?:\s*(?:,|và)\s*[{UPPER}][{LOWER}]+)+|(?:[{UPPER}]\.){{2,4}}[{UPPER}]?\.?)"
@@ -584,6 +596,8 @@ _SHORT_NAMES_AFTER_ARREST = re.compile(
 _INITIALS_BEFORE_AGE = re.compile(rf"(?<![\w.])(?:[{UPPER}]\.){{2,4}}[{UPPER}]?\.?(?=\s*\(\s*(?:sn|sinh|\d{{1,2}} tuổi))",
                                   re.IGNORECASE)
 """'T.V.K. (SN 1990)': a person written by initials, with a birth year or an age."""
+_INITIALS_GATE = words_gate(("(",))
+"""The parenthesis _INITIALS_BEFORE_AGE looks ahead for: a sentence without one has no such person."""
 
 
 def _short_names(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -596,8 +610,11 @@ def _short_names(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
             if word in ("và",) or word.lower() in _NOT_A_PERSON:
                 continue
             out.append((base + part.start(), base + part.end(), word))
-    for m in _INITIALS_BEFORE_AGE.finditer(text, start, end):
-        out.append((m.start(), m.end(), m.group()))
+    if _INITIALS_GATE.search(text, start, end) is not None:
+        for m in _INITIALS_BEFORE_AGE.finditer(text, start, end):
+            out.append((m.start(), m.end(), m.group()))
+    if _HANDED_OVER_GATE.search(text, start, end) is None:
+        return out
     for m in _HANDED_OVER.finditer(text, start, end):
         if fold(m.group("name").split()[0]) not in _NOT_A_NAME_FOLDED:
             out.append((m.start("name"), m.end("name"), m.group("name")))
@@ -610,12 +627,17 @@ _NOT_A_NAME_START = frozenset(["hiện", "người", "đối", "cả", "hai", "b
 """Capitalised words that open a sentence about someone ('Người bị bắt là ...'), never a name."""
 _NOT_A_NAME_FOLDED = frozenset(fold(w) for w in _NOT_A_PERSON | _NOT_A_NAME_START)
 """The same words as typed without diacritics ('Hien Thinh da bi tam giu')."""
+_HANDOVER_VERBS = ("bàn giao", "chuyển giao", "di lý", "dẫn giải")
+_CUSTODY_VERBS = ("tạm giữ", "bắt giữ", "bắt", "khởi tố", "tạm giam")
 _HANDED_OVER = re.compile(
     rf"(?<![{LOWER}{UPPER}] )(?P<name>[{UPPER}][{LOWER}]+(?: [{UPPER}][{LOWER}]+){{0,4}}|(?:[{UPPER}]\.){{1,4}}) "
-    rf"(?:đã )?(?:(?:được|bị) (?:bàn giao|chuyển giao|di lý|dẫn giải) (?:cho|về|đến)\b|"
-    rf"bị (?:tạm giữ|bắt giữ|bắt|khởi tố|tạm giam)\b)"
+    rf"(?:đã )?(?:(?:được|bị) (?:{'|'.join(_HANDOVER_VERBS)}) (?:cho|về|đến)\b|"
+    rf"bị (?:{'|'.join(_CUSTODY_VERBS)})\b)"
 )
 """'Phúc đã được bàn giao cho Phòng PC04', 'S. bị tạm giữ để điều tra': the person stopped is in custody."""
+_HANDED_OVER_GATE = re.compile(rf"(?:được|bị) (?:{'|'.join(_HANDOVER_VERBS + _CUSTODY_VERBS)})")
+"""What every _HANDED_OVER match holds after the name: a short scan before the name pattern, which re must
+try at every capital letter."""
 
 
 def find_arrested_names(text: str, lower: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -630,8 +652,8 @@ def find_arrested_names(text: str, lower: str, start: int, end: int) -> list[tup
                   or (bool(out) and (_NAME_JOIN.fullmatch(lower, out[-1][1], m.start()) is not None
                                      or _NAME_JOIN_AFTER_AGE.fullmatch(lower, out[-1][1], m.start()) is not None))
                   or _ARREST_BEFORE_NAME.search(before) is not None
-                  or (_FOUND_BEFORE_NAME.search(before) is not None
-                      and _POSSESSION_AFTER_NAME.match(lower, m.end()) is not None))
+                  or (_POSSESSION_AFTER_NAME.match(lower, m.end()) is not None
+                      and _FOUND_BEFORE_NAME.search(before) is not None))
         named = _SUSPECT_NAMED_BEFORE.search(before) is not None
         described = _NAME_PAREN_AFTER.match(lower, m.end()) is not None
         blocked = _NOT_ARRESTED_BEFORE.search(before) is not None or (

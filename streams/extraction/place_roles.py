@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from streams.extraction import lexicon as lx
-from streams.extraction.gates import gated_search, words_pattern
+from streams.extraction.gates import gated_search, words_gate, words_pattern
 from streams.extraction.places import PlaceMention, Province
 
 PlaceRole = Literal["seizure", "agency", "residence", "origin", "destination", "route", "other"]
@@ -32,12 +32,14 @@ _CLAUSE_STOPS = ".;!?\n"
 _MEETING_WORDS = ("hội nghị", "cuộc họp", "buổi làm việc", "hội thảo", "tọa đàm", "lễ ký", "lễ ra quân", "lễ phát động",
                   "lễ tổng kết", "lễ tiếp nhận", "lễ bàn giao", "lễ khai mạc", "diễn đàn")
 _MEETING = re.compile(rf"\b{words_pattern(_MEETING_WORDS)}\b")
+_MEETING_GATE = words_gate(_MEETING_WORDS)
 _SEIZURE_ACT = re.compile(r"\b(?:bắt|thu giữ|thu được|phát hiện|khám xét|triệt phá|tạm giữ)\b")
 _ACTED_ON_TESTIMONY = re.compile(r"\b(?:từ|căn cứ|căn cứ vào|dựa vào|dựa trên) lời $")
 """'Từ lời khai của Phong, ngày 15/4, tại quận Hoàng Mai, ... bắt': the police acted on the testimony,
 the place is theirs ('Theo lời khai, Phong mua tại ...' tells the testimony itself)."""
 _TESTIMONY_WORDS = ("khai", "thừa nhận", "thú nhận")
 _TESTIMONY = re.compile(rf"(?<!triển )(?<!công )\b{words_pattern(_TESTIMONY_WORDS)}\b(?!\s+(?:thác|mạc|trương|giảng|triển))")
+_TESTIMONY_GATE = words_gate(_TESTIMONY_WORDS)
 _PERSON_BEFORE_O = re.compile(r"(?<![\d\s])\s*\b(?:một |1 )?(?:người|đối tượng|tên|khách|mối|đầu nậu|chủ hàng)\b"
                               r"(?:\s+[^\s\d]+){0,3}\s+ở\s+(?:[^\s]+\s+){0,4}$")
 _BORDER_CUES = frozenset({"biên giới", "vùng biên giới", "khu vực biên giới"})
@@ -152,14 +154,14 @@ def _role(lower: str, start: int, floor: int) -> tuple[PlaceRole, str | None]:
     if stop != -1:
         window_start = stop + 1
     sentence_start = max(lower.rfind(". ", floor, start), lower.rfind("\n", floor, start), floor)
-    testimony = gated_search(_TESTIMONY, _TESTIMONY_WORDS, lower, sentence_start, start)
+    testimony = gated_search(_TESTIMONY, _TESTIMONY_GATE, lower, sentence_start, start)
     if testimony and _ACTED_ON_TESTIMONY.search(lower, sentence_start, testimony.start()) is not None:
         testimony = _TESTIMONY.search(lower, testimony.end(), start)
     if testimony:
         return "other", "khai"  # what a suspect says about sources and buyers is not where drugs were seized
     sentence_end = lower.find(". ", start)
     sentence_end = len(lower) if sentence_end == -1 else sentence_end
-    if gated_search(_MEETING, _MEETING_WORDS, lower, sentence_start, sentence_end) and not _SEIZURE_ACT.search(
+    if gated_search(_MEETING, _MEETING_GATE, lower, sentence_start, sentence_end) and not _SEIZURE_ACT.search(
             lower, sentence_start, sentence_end):
         return "other", "hội nghị"  # where a meeting was held is not where drugs were seized
     words = _words_before(lower, window_start, start)
