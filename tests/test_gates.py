@@ -8,12 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from streams.extraction import lexicon as lx
-from streams.extraction import mentions, place_roles
-from streams.extraction.gates import gated_search, words_gate, words_pattern
+from streams.extraction import mentions, pipeline, place_roles
+from streams.extraction.gates import gated_search, matches_from, words_gate, words_pattern
 from streams.extraction.normalize import normalize
 from streams.extraction.pipeline import split_sentences
 
 GATED = [
+    (pipeline._BUST_CUE, pipeline._BUST_CUE_GATE), (pipeline._BREAK_INSIDE, pipeline._BREAK_INSIDE_GATE),
     (place_roles._MEETING, place_roles._MEETING_GATE), (place_roles._TESTIMONY, place_roles._TESTIMONY_GATE),
     (mentions._PRICE_BEFORE, mentions._PRICE_GATE), (mentions._MONEY_BEFORE, mentions._PRICE_GATE),
     (lx.DELTA_BEFORE, mentions._DELTA_GATE), (mentions._WEIGHT_BEFORE, mentions._WEIGHT_GATE),
@@ -29,7 +30,8 @@ _PARTS = ["hội nghị", "lễ ký", "lễ", "ký", "khai", "khai thác", "th�
           "3", "đồng phạm", "số", "người", "bị bắt", "là", "nâng tổng số", "lên", "tại", "huyện", ".", ",", "x",
           "giá", "mỗi", "/", "đồng", "tăng", "so với", "nặng", "tổng cộng", "thu thêm", "vụ", "với", "thường",
           "bánh", "trót lọt", "xe tải", "từ", "đến", "-", "T.V.K.", "(SN 1990)", "(", "Phúc", "được", "bàn giao",
-          "cho", "Lò Văn A", "kg"]
+          "cho", "Lò Văn A", "kg", "dừng xe kiểm tra", "dừng", "kiểm tra", "trong đó", "trong số này", "trong"]
+_ENDS = ["Câu một", "hai", ".", "..", "!", "?", "…", "\n", "\n\n", '"', "”", ")", " ", "  ", "3.5", "TP.", "x"]
 
 
 def test_words_pattern_matches_the_words_and_nothing_else() -> None:
@@ -70,3 +72,10 @@ def test_every_place_cue_is_indexed_by_its_last_word() -> None:
         words = cue.split(" ")
         if len(words) <= 3:
             assert words[-1] in place_roles._CUE_LAST_WORDS[len(words)], cue
+
+
+@given(st.lists(st.sampled_from(_ENDS), max_size=16), st.integers(0, 40), st.integers(0, 40))
+def test_matches_from_equal_the_full_scan(parts: list[str], a: int, b: int) -> None:
+    text = "".join(parts)
+    want = [m.span() for m in pipeline._SENTENCE_END.finditer(text, a, b)]
+    assert [m.span() for m in matches_from(pipeline._SENTENCE_END, pipeline._SENTENCE_END_FIRST, text, a, b)] == want

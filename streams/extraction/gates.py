@@ -27,3 +27,19 @@ def gated_search(rx: re.Pattern[str], gate: re.Pattern[str], text: str, start: i
     """``rx.search(text, start, end)`` for a pattern none of whose matches lacks a word of ``gate``."""
     stop = len(text) if end is None else end
     return rx.search(text, start, stop) if gate.search(text, start, stop) is not None else None
+
+
+def matches_from(rx: re.Pattern[str], first: re.Pattern[str], text: str, start: int = 0,
+                 end: int | None = None) -> list[re.Match[str]]:
+    """``list(rx.finditer(text, start, end))`` for a pattern every match of which begins with a character
+    ``first`` finds (a one-character class): ``rx`` is tried only where such a character stands, not at
+    every character of the span (the same matches, left to right, not overlapping)."""
+    stop = len(text) if end is None else end
+    out: list[re.Match[str]] = []
+    pos = start
+    for c in first.finditer(text, start, stop):
+        at = c.start()
+        if at >= pos and (m := rx.match(text, at, stop)) is not None:
+            out.append(m)
+            pos = m.end()
+    return out

@@ -24,6 +24,7 @@ from schemas.items import NewsItem
 from streams.extraction import lexicon as lx
 from streams.extraction.dates import DateMention, PeriodMention, find_dates, find_periods
 from streams.extraction.explain import Explanation
+from streams.extraction.gates import gated_search, matches_from, words_gate, words_pattern
 from streams.extraction.mentions import (
     Count,
     DrugIndex,
@@ -46,12 +47,19 @@ DEFAULT_BOUNDS = FigureBounds()
 """Plausibility bounds when the caller gives none (the worker passes ``settings.figure_bounds``)."""
 _ABBREVIATIONS = ("tp", "tx", "tt", "p", "q", "ths", "ts", "bs", "gs", "pgs", "mr", "ms", "st", "no", "đ", "v.v")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’)]*\s+|\n+")
-_BUST_CUE = re.compile(r"\b(?:bắt quả tang|bắt khẩn cấp|chặn bắt|phục kích|mật phục|khám xét|dừng (?:xe )?kiểm tra|vây bắt)\b")
+_SENTENCE_END_FIRST = re.compile(r"[.!?…\n]")
+"""The characters a _SENTENCE_END begins with: it is tried where one stands, not at every character."""
+_BUST_CUE_WORDS = ("bắt quả tang", "bắt khẩn cấp", "chặn bắt", "phục kích", "mật phục", "khám xét", "dừng xe kiểm tra",
+                   "dừng kiểm tra", "vây bắt")
+_BUST_CUE = re.compile(rf"\b{words_pattern(_BUST_CUE_WORDS)}\b")
+_BUST_CUE_GATE = words_gate(_BUST_CUE_WORDS)
 _AGENCY_BEFORE = re.compile(
     r"(?:công an|biên phòng|bđbp|hải quan|cảnh sát|viện kiểm sát|tòa án|ubnd|ban chỉ đạo|bộ chỉ huy|ban chỉ huy)"
     r"(?: (?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã))?\s*$"
 )
-_BREAK_INSIDE = re.compile(r"\btrong (?:đó|số (?:đó|này|trên))\b")
+_BREAK_INSIDE_WORDS = ("trong đó", "trong số đó", "trong số này", "trong số trên")
+_BREAK_INSIDE = re.compile(rf"\b{words_pattern(_BREAK_INSIDE_WORDS)}\b")
+_BREAK_INSIDE_GATE = words_gate(_BREAK_INSIDE_WORDS)
 _COUNTRY_WORDS = (("campuchia", "KH"), ("lào", "LA"), ("trung quốc", "CN"), ("myanmar", "MM"), ("thái lan", "TH"))
 
 
@@ -90,7 +98,7 @@ def split_sentences(text: str) -> list[tuple[int, int, int]]:
     """(start, end, paragraph) of each sentence; abbreviations such as "TP." do not end one."""
     out: list[tuple[int, int, int]] = []
     paragraph, start = 0, 0
-    for m in _SENTENCE_END.finditer(text):
+    for m in matches_from(_SENTENCE_END, _SENTENCE_END_FIRST, text):
         if "\n" not in m.group():
             word = text[max(start, m.start() - 4):m.start()].split()[-1:] or [""]
             nxt = text[m.end():m.end() + 1]
@@ -128,7 +136,7 @@ def _analyse(norm: Normalized, published: dt.date | None, blocks: list[Block]) -
         closed_periods = [p for p in periods if p.period_start is not None]
         aggregate_cue = bool(closed_periods) or any(c.value >= 2 for c in cases) or (
             bool(periods) and bool(cases))
-        incident_cue = bool(dates) or bool(figures.names) or bool(_BUST_CUE.search(lower, start, end))
+        incident_cue = bool(dates) or bool(figures.names) or bool(gated_search(_BUST_CUE, _BUST_CUE_GATE, lower, start, end))
         sentences.append(Sentence(
             start, end, paragraph, figures, periods, dates, [],
             drug_related=bool(drugs_in(lower, start, end)),
@@ -198,7 +206,7 @@ def _statements(sentences: list[Sentence], lower: str, published: dt.date | None
                 single_topic = any(drug_paragraphs.values()) and not lx.OTHER_CRIME.search(lower)
             if not (drug_paragraphs.get(s.paragraph) or single_topic) or lx.OTHER_CRIME.search(lower, s.start, s.end):
                 continue
-        cut = _BREAK_INSIDE.search(lower, s.start, s.end)
+        cut = gated_search(_BREAK_INSIDE, _BREAK_INSIDE_GATE, lower, s.start, s.end)
         limit = cut.start() if cut else s.end
         counts = [c for c in s.figures.counts if c.start < limit and not _is_breakdown(c, primary)
                   and not _split_in_parentheses(c, s.figures.counts, lower)
@@ -328,7 +336,7 @@ def _first_date(st: Statement) -> DateMention | None:
 
 def _before_breakdown(s: Sentence, lower: str) -> list[Quantity]:
     """A bust's quantities, less those that split one already given ("50 kg ma túy, trong đó 32 kg ...")."""
-    cut = _BREAK_INSIDE.search(lower, s.start, s.end)
+    cut = gated_search(_BREAK_INSIDE, _BREAK_INSIDE_GATE, lower, s.start, s.end)
     if cut is None or not any(q.start < cut.start() for q in s.figures.quantities):
         return s.figures.quantities
     return [q for q in s.figures.quantities if q.start < cut.start()]
