@@ -147,22 +147,26 @@ def _words_before(lower: str, window_start: int, start: int) -> list[tuple[int, 
     return out
 
 
-def _role(lower: str, start: int, floor: int) -> tuple[PlaceRole, str | None]:
-    """The role set by the nearest cue word before ``start`` (no further back than ``floor``)."""
+def _role(lower: str, start: int, floor: int, testimony_words: bool = True,
+          meeting_words: bool = True) -> tuple[PlaceRole, str | None]:
+    """The role set by the nearest cue word before ``start`` (no further back than ``floor``).
+
+    ``testimony_words`` / ``meeting_words``: False when the whole text holds none of the words of
+    _TESTIMONY / _MEETING (asked once per text by ``place_candidates``), so no span can match them."""
     window_start = max(floor, start - 90)
     stop = max(lower.rfind(c, window_start, start) for c in _CLAUSE_STOPS)  # where the clause begins
     if stop != -1:
         window_start = stop + 1
     sentence_start = max(lower.rfind(". ", floor, start), lower.rfind("\n", floor, start), floor)
-    testimony = gated_search(_TESTIMONY, _TESTIMONY_GATE, lower, sentence_start, start)
+    testimony = gated_search(_TESTIMONY, _TESTIMONY_GATE, lower, sentence_start, start) if testimony_words else None
     if testimony and _ACTED_ON_TESTIMONY.search(lower, sentence_start, testimony.start()) is not None:
         testimony = _TESTIMONY.search(lower, testimony.end(), start)
     if testimony:
         return "other", "khai"  # what a suspect says about sources and buyers is not where drugs were seized
     sentence_end = lower.find(". ", start)
     sentence_end = len(lower) if sentence_end == -1 else sentence_end
-    if gated_search(_MEETING, _MEETING_GATE, lower, sentence_start, sentence_end) and not _SEIZURE_ACT.search(
-            lower, sentence_start, sentence_end):
+    if meeting_words and gated_search(_MEETING, _MEETING_GATE, lower, sentence_start, sentence_end) and \
+            not _SEIZURE_ACT.search(lower, sentence_start, sentence_end):
         return "other", "hội nghị"  # where a meeting was held is not where drugs were seized
     words = _words_before(lower, window_start, start)
     for i in range(len(words) - 1, -1, -1):
@@ -221,8 +225,10 @@ def _locative_override(before: list[str]) -> tuple[PlaceRole, str] | None:
 def place_candidates(places: list[PlaceMention], lower: str, floor: int = 0) -> list[PlaceCandidate]:
     """The place chains of ``places`` (sorted mentions of one text), each with its role."""
     out = []
+    testimony_words = _TESTIMONY_GATE.search(lower) is not None
+    meeting_words = _MEETING_GATE.search(lower) is not None
     for chain in _chains(places, lower):
-        role, cue = _role(lower, _prefix_start(chain[0]), floor)
+        role, cue = _role(lower, _prefix_start(chain[0]), floor, testimony_words, meeting_words)
         candidate = PlaceCandidate(tuple(chain), role, cue)
         if candidate.country_only and role == "seizure" and cue in _BORDER_CUES:
             candidate = PlaceCandidate(tuple(chain), "other", cue)  # 'biên giới Việt – Lào': a border, not abroad
