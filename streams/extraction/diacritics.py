@@ -53,15 +53,17 @@ def _marked_more_than(text: str, n: int) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _table() -> tuple[dict[tuple[str, ...], list[tuple[str, str]]], int]:
-    """folded word tuple -> [(accented phrase, context)], and the longest phrase length in words."""
+def _table() -> tuple[dict[tuple[str, ...], list[tuple[str, str]]], int, frozenset[tuple[str, ...]]]:
+    """folded word tuple -> [(accented phrase, context)], the longest phrase length in words, and every
+    leading part of a key (a run of words that can still grow into a phrase)."""
     table: dict[tuple[str, ...], list[tuple[str, str]]] = {}
     longest = 1
     for accented, context in lx.UNACCENTED_PHRASES:
         key = tuple(fold(accented).split())
         table.setdefault(key, []).append((accented, context))
         longest = max(longest, len(key))
-    return table, longest
+    heads = frozenset(key[:n] for key in table for n in range(1, len(key) + 1))
+    return table, longest, heads
 
 
 def _context_ok(context: str, text: str, start: int, end: int) -> bool:
@@ -90,16 +92,14 @@ def restore(text: str) -> str:
     """``text`` with the table's phrases accented (same length); unchanged unless ``is_unaccented``."""
     if not is_unaccented(text):
         return text
-    table, longest = _table()
+    table, longest, heads = _table()
     tokens = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text)]
     out = list(text)
     i = 0
     while i < len(tokens):
         done = False
-        for n in range(min(longest, len(tokens) - i), 0, -1):
+        for n in range(_phrase_reach(tokens, i, text, longest, heads), 0, -1):
             window = tokens[i:i + n]
-            if any(window[k + 1][0] - window[k][1] != 1 or text[window[k][1]] != " " for k in range(n - 1)):
-                continue  # only words separated by one space form a phrase
             key = tuple(t[2] for t in window)
             for accented, context in table.get(key, ()):
                 start, end = window[0][0], window[-1][1]
@@ -114,6 +114,24 @@ def restore(text: str) -> str:
         if not done:
             i += 1
     return "".join(out)
+
+
+def _phrase_reach(tokens: list[tuple[int, int, str]], i: int, text: str, longest: int,
+                  heads: frozenset[tuple[str, ...]]) -> int:
+    """How many words from ``tokens[i]`` on can be a phrase of the table: words separated by one space
+    each, every run of them from ``i`` the leading part of a key (0 when no phrase starts here). The
+    longer runs could not match any key, so they are not tried."""
+    key = (tokens[i][2],)
+    if key not in heads:
+        return 0
+    n = 1
+    while n < longest and i + n < len(tokens):
+        prev_end, (start, _, word) = tokens[i + n - 1][1], tokens[i + n]
+        if start - prev_end != 1 or text[prev_end] != " " or key + (word,) not in heads:
+            break  # only words separated by one space form a phrase
+        key += (word,)
+        n += 1
+    return n
 
 
 def _write(out: list[str], text: str, start: int, accented: str) -> None:
