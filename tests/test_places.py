@@ -8,6 +8,8 @@ import unicodedata
 
 import pytest
 from corpus_support import corpus_items
+from hypothesis import given
+from hypothesis import strategies as st
 
 from streams.extraction.places import (
     MERGER_DATE,
@@ -349,3 +351,10 @@ def test_merger_boundary_day():
     assert resolve_province("Quảng Bình", MERGER_DATE).name == "Quảng Trị"
     assert only("huyện Vị Xuyên", day_before).province.name == "Hà Giang"
     assert only("huyện Vị Xuyên", MERGER_DATE).province.name == "Tuyên Quang"
+
+
+@given(st.lists(st.integers(0, 5000), min_size=1, max_size=40), st.integers(0, 5000))
+def test_distance_to_the_nearest_mention_is_the_minimum(hits: list[int], pos: int) -> None:
+    from streams.extraction.places import _distance
+    ordered = sorted(hits)  # mentions are noted in text order
+    assert _distance(ordered, pos) == min(abs(h - pos) for h in ordered)

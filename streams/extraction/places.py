@@ -18,6 +18,7 @@ import datetime as dt
 import re
 import threading
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -488,7 +489,7 @@ def _resolve(raw: list[tuple], on: dt.date | None) -> list[tuple[tuple, Province
                 hits = ctx.get(code) if code else None
                 if hits:
                     p = _entry_province(e, on)
-                    d = min(abs(h - pos) for h in hits)
+                    d = _distance(hits, pos)
                     best[p] = min(d, best.get(p, d))
             if best:
                 ranked = sorted(best.items(), key=lambda kv: kv[1])
@@ -496,6 +497,15 @@ def _resolve(raw: list[tuple], on: dt.date | None) -> list[tuple[tuple, Province
                     done[n_] = ranked[0][0]
                 break
     return [(raw[k], done[k]) for k in sorted(done)]
+
+
+def _distance(hits: list[int], pos: int) -> int:
+    """``min(abs(h - pos) for h in hits)`` for offsets noted in text order (ascending): only the
+    neighbours of ``pos`` are looked at, not every mention of a long page."""
+    i = bisect_left(hits, pos)
+    if i == len(hits):
+        return pos - hits[-1]
+    return min(hits[i] - pos, pos - hits[i - 1]) if i else hits[i] - pos
 
 
 def _nfc(text: str) -> tuple[str, list[int] | None]:
