@@ -648,19 +648,30 @@ def find_arrested_names(text: str, lower: str, start: int, end: int) -> list[tup
         if first in _NOT_A_PERSON:
             continue
         before = lower[max(start, m.start() - 40):m.start()]
-        caught = (_NAME_PAREN_AFTER.match(lower, m.end()) is not None
+        described = _NAME_PAREN_AFTER.match(lower, m.end()) is not None
+        caught = (described
                   or (bool(out) and (_NAME_JOIN.fullmatch(lower, out[-1][1], m.start()) is not None
                                      or _NAME_JOIN_AFTER_AGE.fullmatch(lower, out[-1][1], m.start()) is not None))
                   or _ARREST_BEFORE_NAME.search(before) is not None
                   or (_POSSESSION_AFTER_NAME.match(lower, m.end()) is not None
                       and _FOUND_BEFORE_NAME.search(before) is not None))
-        named = _SUSPECT_NAMED_BEFORE.search(before) is not None
-        described = _NAME_PAREN_AFTER.match(lower, m.end()) is not None
-        blocked = _NOT_ARRESTED_BEFORE.search(before) is not None or (
-            not described and _OWNER_BEFORE.search(before) is not None)
-        if (caught or named) and (named or not blocked) and not _got_away(text, lower, m, start, end):
+        # kept when caught and not blocked, or named as the one stopped ('đối tượng khai tên là X');
+        # each look-back is made only when the answer still depends on it
+        if not caught:
+            if _SUSPECT_NAMED_BEFORE.search(before) is None:
+                continue
+        elif _blocked(before, described) and _SUSPECT_NAMED_BEFORE.search(before) is None:
+            continue
+        if not _got_away(text, lower, m, start, end):
             out.append((m.start(), m.end(), m.group()))
     return sorted({n[:2]: n for n in out}.values())
+
+
+def _blocked(before: str, described: bool) -> bool:
+    """A name the words before it say is no suspect: a witness, a relative, 'ông X', or an owner the
+    text does not describe ('nhà của ông X')."""
+    return _NOT_ARRESTED_BEFORE.search(before) is not None or (
+        not described and _OWNER_BEFORE.search(before) is not None)
 
 
 def _got_away(text: str, lower: str, m: re.Match[str], start: int, end: int) -> bool:
