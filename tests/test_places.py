@@ -358,3 +358,11 @@ def test_distance_to_the_nearest_mention_is_the_minimum(hits: list[int], pos: in
     from streams.extraction.places import _distance
     ordered = sorted(hits)  # mentions are noted in text order
     assert _distance(ordered, pos) == min(abs(h - pos) for h in ordered)
+
+
+def test_mentions_come_in_text_order_on_the_corpus() -> None:
+    """The extractor picks a span's mentions by bisection over their offsets (pipeline.provinces_in)."""
+    for set_name in ("seeds", "dev", "dedup", "tuned"):
+        for item in corpus_items(set_name):
+            starts = [m.start for m in find_places(item["text"], on=item.get("published"))]
+            assert starts == sorted(starts), item["id"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -843,8 +844,15 @@ def _read_article(norm: Normalized, item: NewsItem, blocks: list[Block], title_n
     lead = next((n for n, b in enumerate(blocks) if b.role in ("lead", "body")), 0)  # the first paragraph read
     read = [(b.start, b.end) for b in blocks if b.read]
 
+    by_offset: list[tuple[list[PlaceMention], list[int]]] = []  # the page's places and their offsets, once asked
+
     def provinces_in(start: int, end: int) -> set[str]:
-        return {m.province.name for m in _page_places(norm, item) if start <= m.start < end and m.level != "country"}
+        if not by_offset:
+            found = _page_places(norm, item)  # sorted by offset: a span's places are found by bisection
+            by_offset.append((found, [m.start for m in found]))
+        found, starts = by_offset[0]
+        return {m.province.name for m in found[bisect_left(starts, start):bisect_left(starts, end)]
+                if m.level != "country"}
 
     statements = _statements(sentences, norm.lower, item.published, lead, provinces_in)
     if not statements:
