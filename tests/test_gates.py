@@ -23,6 +23,7 @@ GATED = [
     (lx.NOT_SEIZED_BEFORE, mentions._NOT_SEIZED_GATE),
     (mentions._INITIALS_BEFORE_AGE, mentions._INITIALS_GATE), (mentions._HANDED_OVER, mentions._HANDED_OVER_GATE),
     *((rx, gate) for rx, _, _, gate in mentions._SUSPECT_PHRASES),
+    (lx.EXTENSION_VERB, lx.EXTENSION_GATE), (lx.NOT_ARREST_VERB, lx.NOT_ARREST_GATE),
 ]
 """Every (pattern, gate) pair the extractor uses: the gate must find a word wherever the pattern matches."""
 _PARTS = ["hội nghị", "lễ ký", "lễ", "ký", "khai", "khai thác", "thừa nhận", "công", "triển", "diễn đàn", "tọa đàm",
@@ -30,7 +31,8 @@ _PARTS = ["hội nghị", "lễ ký", "lễ", "ký", "khai", "khai thác", "th�
           "3", "đồng phạm", "số", "người", "bị bắt", "là", "nâng tổng số", "lên", "tại", "huyện", ".", ",", "x",
           "giá", "mỗi", "/", "đồng", "tăng", "so với", "nặng", "tổng cộng", "thu thêm", "vụ", "với", "thường",
           "bánh", "trót lọt", "xe tải", "từ", "đến", "-", "T.V.K.", "(SN 1990)", "(", "Phúc", "được", "bàn giao",
-          "cho", "Lò Văn A", "kg", "dừng xe kiểm tra", "dừng", "kiểm tra", "trong đó", "trong số này", "trong"]
+          "cho", "Lò Văn A", "kg", "dừng xe kiểm tra", "dừng", "kiểm tra", "trong đó", "trong số này", "trong",
+          "bắt thêm", "tiếp tục", "giữ", "mời", "về", "làm việc", "lên", "xử phạt hành chính", "còn lại", "triệu tập"]
 _ENDS = ["Câu một", "hai", ".", "..", "!", "?", "…", "\n", "\n\n", '"', "”", ")", " ", "  ", "3.5", "TP.", "x"]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from streams.extraction.gates import words_gate, words_pattern
 from streams.extraction.trie import trie_pattern
 
 # --- drugs: every written form once, as it reads after ``normalize`` (lower case, NFC, new tone placement).
@@ -199,8 +200,11 @@ ALL_CAUGHT_RE = re.compile(
 )
 """'Cả ba đã bị bắt giữ': everyone just described was caught."""
 ARREST_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:bị bắt|bị khởi tố|bị tạm giữ|bị bắt giữ|bị xử lý hình sự|bị khống chế)")
-NOT_ARREST_VERB = re.compile(r"\b(?:triệu tập|mời (?:về )?(?:trụ sở|làm việc|lên)|xét nghiệm|xử lý hành chính|xử phạt hành chính|"
-                             r"còn lại|giáo dục|nhắc nhở|đưa đi cai nghiện|lập hồ sơ)\b")
+NOT_ARREST_WORDS = ("triệu tập", "mời về trụ sở", "mời về làm việc", "mời về lên", "mời trụ sở", "mời làm việc", "mời lên",
+                    "xét nghiệm", "xử lý hành chính", "xử phạt hành chính", "còn lại", "giáo dục", "nhắc nhở",
+                    "đưa đi cai nghiện", "lập hồ sơ")
+NOT_ARREST_VERB = re.compile(rf"\b{words_pattern(NOT_ARREST_WORDS)}\b")
+NOT_ARREST_GATE = words_gate(NOT_ARREST_WORDS)
 """The last verb before a count of people, when it is one of these, is why they are no suspects."""
 PROSECUTION_VERBS = re.compile(r"\b(?:khởi tố|xử lý hành chính|xử phạt|tạm giữ hình sự|truy tố|xét xử|xử lý hình sự)\b")
 BREAKDOWN_LEAD = re.compile(
@@ -262,7 +266,9 @@ EXTENSION_CUE = re.compile(
 """'Mở rộng điều tra, ngày 16/8, ... thu thêm', 'Từ lời khai của Sính, ngày 18/8, ... bắt': the same
 bust (or operation) told on, on a later day — one event with the operation's figures, unless it
 takes place in another province."""
-EXTENSION_VERB = re.compile(r"\b(?:bắt tiếp|bắt thêm|bắt giữ thêm|bắt giữ tiếp|tiếp tục bắt(?: giữ)?|bắt nốt)\b")
+EXTENSION_WORDS = ("bắt tiếp", "bắt thêm", "bắt giữ thêm", "bắt giữ tiếp", "tiếp tục bắt giữ", "tiếp tục bắt", "bắt nốt")
+EXTENSION_VERB = re.compile(rf"\b{words_pattern(EXTENSION_WORDS)}\b")
+EXTENSION_GATE = words_gate(EXTENSION_WORDS)
 """'trinh sát bắt tiếp Hà Văn Tuấn': more arrests of the same operation."""
 SAME_DAY_CUE = re.compile(r"\W*(?:cùng ngày|cũng ngày|trong ngày|cùng thời gian)\b"
 )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from streams.extraction import lexicon as lx
 from streams.extraction.diacritics import fold
-from streams.extraction.gates import words_gate
+from streams.extraction.gates import gated_search, words_gate
 from streams.extraction.numbers import (
     FIRST_NUMBER_WORDS,
     NUMBER_PATTERN,
@@ -688,7 +688,7 @@ def _got_away(text: str, lower: str, m: re.Match[str], start: int, end: int) -> 
     after_end = min(end, after + 130)
     stop = _CLAUSE_BREAK.search(lower, after, after_end)
     window_end = stop.start() if stop else after_end
-    spared = lx.NOT_ARREST_VERB.search(lower, after, window_end)
+    spared = gated_search(lx.NOT_ARREST_VERB, lx.NOT_ARREST_GATE, lower, after, window_end)
     if spared is not None and not lx.ARREST_VERBS.search(lower, after, spared.start()):
         return True  # 'Trần Văn Đức (SN 2001) ... bị lập biên bản xử lý hành chính': not held
     fled = lx.FLED.search(lower, after, window_end)
@@ -709,7 +709,7 @@ def spared_names(text: str, lower: str, start: int, end: int) -> set[str]:
     m = _SPARED_SUBJECT.match(text, start, end)
     if m is None or fold(m.group("name").split()[0]) in _NOT_A_NAME_FOLDED:
         return set()
-    spared = lx.NOT_ARREST_VERB.search(lower, m.end("name"), end)
+    spared = gated_search(lx.NOT_ARREST_VERB, lx.NOT_ARREST_GATE, lower, m.end("name"), end)
     if spared is None or lx.ARREST_VERBS.search(lower, m.end("name"), spared.start()):
         return set()
     return {m.group("name")}

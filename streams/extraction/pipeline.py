@@ -143,7 +143,7 @@ def _analyse(norm: Normalized, published: dt.date | None, blocks: list[Block]) -
             drug_related=bool(drugs_in(lower, start, end)),
             new_bust=bool(lx.NEW_BUST_CUE.match(head)),
             earlier_bust=bool(lx.EARLIER_BUST_CUE.match(head)),
-            extension=bool(lx.EXTENSION_CUE.match(head)) or bool(lx.EXTENSION_VERB.search(lower, start, end)) or (
+            extension=bool(lx.EXTENSION_CUE.match(head)) or bool(gated_search(lx.EXTENSION_VERB, lx.EXTENSION_GATE, lower, start, end)) or (
                 bool(figures.quantities) and all(q.added for q in figures.quantities)),
             incident_cue=incident_cue, aggregate_cue=aggregate_cue,
             breakdown=bool(lx.BREAKDOWN_LEAD.match(head)),
