@@ -122,8 +122,10 @@ class ExtractorProcess:
         return proc
 
     def prestart(self) -> None:
-        """Start a child in the background (so that the first item, or the one after a kill, waits less)."""
-        if self._proc is None and (self._starting is None or self._starting.done()):
+        """Start a child in the background (so that the first item, or the one after a kill, waits less).
+        A child started earlier and not yet taken by ``_ready`` is the one to use, even when its start
+        has finished: starting another would leave the first one idle for the worker's life."""
+        if self._proc is None and self._starting is None:
             self._starting = asyncio.ensure_future(self._spawn())
 
     async def _ready(self) -> asyncio.subprocess.Process:
@@ -133,8 +135,11 @@ class ExtractorProcess:
         self.prestart()
         assert self._starting is not None
         starting, self._starting = self._starting, None
-        self._proc = await starting
-        return self._proc
+        proc = await starting
+        if proc.returncode is not None:  # prestarted, then died while waiting for work: start afresh
+            return await self._ready()
+        self._proc = proc
+        return proc
 
     async def close(self) -> None:
         if self._pump is not None:

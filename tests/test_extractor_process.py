@@ -156,6 +156,23 @@ def _children() -> set[int]:
     return out
 
 
+async def test_a_prestarted_child_is_the_one_used() -> None:
+    """The agent prestarts a child; the first item must use it, not start a second one and leave
+    the first idle (110 MB each) for the worker's life."""
+    before = _children()
+    proc = ExtractorProcess(FAKE, timeout=20)
+    proc.prestart()
+    try:
+        assert proc._starting is not None
+        await asyncio.wait([proc._starting], timeout=20)  # started and ready before any item comes
+        answer = await proc.extract(news("thu 25 bánh heroin", "first"))
+        assert isinstance(answer, list) and len(answer) == 1, answer
+        assert proc.started == 1
+        assert len(_children() - before) == 1
+    finally:
+        await proc.close()
+
+
 async def test_closing_while_a_child_starts_leaves_none_behind() -> None:
     """The agent can stop (rebalance, shutdown) while its child is still importing the extractor."""
     before = _children()
