@@ -74,14 +74,23 @@ async def ensure_topics(settings: Settings, *, timeout: float = 30.0) -> None:
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers, **client_options(settings),
                                 request_timeout_ms=int(timeout * 1000))
     deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        try:
-            await admin.start()
-            break
-        except Exception:  # broker still starting (e.g. docker compose)
-            if asyncio.get_running_loop().time() > deadline:
-                raise
-            await asyncio.sleep(0.5)
+    library_log = logging.getLogger("aiokafka")
+    level = library_log.level
+    try:
+        while True:
+            try:
+                await admin.start()
+                break
+            except Exception:  # broker still starting (e.g. docker compose)
+                if asyncio.get_running_loop().time() > deadline:
+                    raise
+                if library_log.level != logging.CRITICAL:  # one clear line, not aiokafka's twice a second
+                    log.warning("waiting for the Kafka broker at %s (up to %.0f s; SEIZUREWATCH_BROKER)",
+                                settings.bootstrap_servers, timeout)
+                    library_log.setLevel(logging.CRITICAL)
+                await asyncio.sleep(0.5)
+    finally:
+        library_log.setLevel(level)
     try:
         existing = set(await admin.list_topics())
         wanted = topic_specs(settings)

@@ -63,3 +63,25 @@ def test_ensure_topics_is_idempotent(broker: EmbeddedBroker) -> None:
     counts = asyncio.run(run())
     assert counts == {s.name: s.partitions for s in topic_specs(settings)}
     assert counts["t-items"] == 3
+
+
+def test_waiting_for_a_missing_broker_says_so_once(caplog: pytest.LogCaptureFixture) -> None:
+    """A new user's first `seizurewatch worker` without a broker: one clear line, not aiokafka's
+    connection error twice a second, then the failure (the command turns it into exit 1)."""
+    import logging
+    import socket
+
+    from aiokafka.errors import KafkaConnectionError
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = Settings(broker=f"kafka://127.0.0.1:{port}")
+    caplog.set_level(logging.INFO)
+    with pytest.raises(KafkaConnectionError):
+        asyncio.run(ensure_topics(settings, timeout=3.0))
+    waiting = [r for r in caplog.records if "waiting for the Kafka broker" in r.getMessage()]
+    library = [r for r in caplog.records if r.name.startswith("aiokafka") and r.levelno >= logging.ERROR]
+    assert len(waiting) == 1 and f"127.0.0.1:{port}" in waiting[0].getMessage()
+    assert len(library) <= 1, [r.getMessage() for r in library]
+    assert logging.getLogger("aiokafka").level != logging.CRITICAL  # the library's logging is given back

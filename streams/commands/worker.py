@@ -52,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             loop.run_until_complete(ensure_topics(settings))
         except Exception as exc:
-            print(f"seizurewatch worker: cannot create topics on {settings.broker}: {exc}", file=sys.stderr)
+            print(f"seizurewatch worker: cannot create topics on {settings.broker}: {exc} (is a broker running there? "
+                  "set SEIZUREWATCH_BROKER, or try `seizurewatch up`, which starts an embedded one)", file=sys.stderr)
             return 1
     try:
         from streams.app import create_app
