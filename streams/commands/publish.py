@@ -64,6 +64,7 @@ async def _publish(settings: object, sources: list[str], args: argparse.Namespac
         await producer.start()
     except Exception as exc:
         print(f"seizurewatch publish: cannot reach {settings.broker}: {exc}", file=sys.stderr)  # type: ignore[attr-defined]
+        await producer.stop()  # a half-started producer still holds its client: closed, without a warning
         return 1
     sent = refused = failed = 0
     pending: list[asyncio.Future] = []
