@@ -85,3 +85,23 @@ def test_waiting_for_a_missing_broker_says_so_once(caplog: pytest.LogCaptureFixt
     assert len(waiting) == 1 and f"127.0.0.1:{port}" in waiting[0].getMessage()
     assert len(library) <= 1, [r.getMessage() for r in library]
     assert logging.getLogger("aiokafka").level != logging.CRITICAL  # the library's logging is given back
+
+
+def test_retention_as_the_guarantees_say() -> None:
+    """README Guarantees, Retention: the data topics keep the broker's retention (no override that
+    could shorten it), the table changelogs and the busts topic are compacted, and faust's tables
+    write to exactly the changelogs created here."""
+    from streams.topics import TABLE_NAMES, changelog_topic
+
+    settings = Settings()
+    specs = {s.name: s.config for s in topic_specs(settings)}
+    compacted = {changelog_topic(settings, t) for t in TABLE_NAMES} | {settings.busts_topic}
+    for name, config in specs.items():
+        if name in compacted:
+            assert config == {"cleanup.policy": "compact"}, name
+        else:
+            assert not any(k.startswith(("retention.", "cleanup.")) for k in config), (name, config)
+    from streams.app import create_app
+
+    tables = create_app(settings).tables.values()
+    assert {t.changelog_topic.get_topic_name() for t in tables} == {changelog_topic(settings, t) for t in TABLE_NAMES}
